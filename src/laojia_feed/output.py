@@ -1,0 +1,296 @@
+"""Write feed files atomically, inside the output folder only, one build at a time.
+
+A reader of the output folder (a web server, a sync tool) sees either the old file
+or the new one, never a partial file: each file is written to a temporary file in
+the same folder, synced, and renamed over the target. Temporary files never
+outlive a write, and the build lock is taken on the output folder itself, so
+nothing but the feed files is ever left in the output folder (nor in ``TMPDIR``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import math
+import os
+import re
+import stat
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from .model import FieldError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: build_lock is a no-op
+    _HAS_FCNTL = False
+else:
+    _HAS_FCNTL = True
+
+__all__ = ["BuildLockBusy", "build_lock", "ensure_dir", "safe_output_path", "write_atomic"]
+
+#: Permissions of a written file before the umask is applied.
+FILE_MODE = 0o644
+
+#: Seconds between two attempts at taking a busy build lock.
+_LOCK_POLL = 0.05
+
+#: Characters an output name segment must not hold: controls and lone surrogates.
+_BAD_CHAR = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_O_BINARY = getattr(os, "O_BINARY", 0)
+
+_umask_lock = threading.Lock()
+
+#: Where Linux shows the process umask without changing it.
+_PROC_STATUS = Path("/proc/self/status")
+
+
+class BuildLockBusy(Exception):  # noqa: N818 - the public name
+    """Another build holds the output folder's lock for longer than we would wait."""
+
+    def __init__(self, out_dir: Path, wait: float) -> None:
+        super().__init__(f"another laojia-feed build is writing to {out_dir} (waited {wait:g} s)")
+        #: The output folder.
+        self.out_dir = out_dir
+        #: How long we waited, in seconds.
+        self.wait = wait
+
+
+def safe_output_path(out_dir: Path, name: str) -> Path:
+    """The path where ``name`` is written inside ``out_dir``; FieldError if it would escape.
+
+    ``name`` must be a relative POSIX path of plain segments: no ``..``, no absolute
+    path, no backslash, no control character, no empty or hidden segment. The
+    folder that will hold the file, resolved (existing links followed), must lie
+    inside the resolved ``out_dir``. The last segment is kept as is: a link there
+    is replaced by the write, never written through.
+    """
+    _check_name(name)
+    base = _resolved_dir(out_dir)
+    segments = name.split("/")
+    try:
+        parent = base.joinpath(*segments[:-1]).resolve()
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise FieldError(f"output file name {name!r} cannot be resolved: {exc}") from exc
+    if not parent.is_relative_to(base):
+        raise FieldError(f"output file name {name!r} leads outside the output folder")
+    return parent / segments[-1]
+
+
+def write_atomic(out_dir: Path, name: str, data: bytes) -> bool:
+    """Write ``data`` to ``out_dir/name`` atomically; False when it already held these bytes.
+
+    Parent folders inside ``out_dir`` are created as needed. Raises FieldError for
+    a bad name or data that is not bytes, and OSError when the file system fails
+    (the temporary file is removed first).
+    """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise FieldError(f"data must be bytes, not {type(data).__name__}")
+    payload = bytes(data)
+    target = safe_output_path(out_dir, name)
+    if _holds(target, payload):
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target = safe_output_path(out_dir, name)  # again: the folders now exist
+    _replace_with(target, payload)
+    return True
+
+
+@contextlib.contextmanager
+def build_lock(out_dir: Path, wait: float = 10.0) -> Iterator[None]:
+    """Hold an exclusive lock on the output folder for the duration of a build.
+
+    The lock is an ``flock`` on a descriptor of the folder itself, so no lock file
+    is created. Attempts are repeated for ``wait`` seconds, then
+    :class:`BuildLockBusy` is raised. The lock is not reentrant: a nested
+    ``build_lock`` on the same folder waits for the outer one. On platforms
+    without ``fcntl`` (Windows) this is a no-op and creates nothing.
+    The folder must exist (see :func:`ensure_dir`); FieldError otherwise.
+    """
+    if isinstance(wait, bool) or not isinstance(wait, int | float) or math.isnan(wait) or wait < 0:
+        raise FieldError(f"lock wait must be a number of seconds, not {wait!r}")
+    if not _HAS_FCNTL:  # pragma: no cover - Windows
+        yield
+        return
+    fd = _open_dir(out_dir)
+    try:
+        _acquire(fd, out_dir, wait)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def ensure_dir(out_dir: Path) -> None:
+    """Create the output folder and its parents; FieldError when that is impossible."""
+    path = _as_path(out_dir)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:
+        raise FieldError(f"{path}: exists and is not a folder") from exc
+    except OSError as exc:
+        raise FieldError(f"{path}: cannot create folder: {exc.strerror or exc}") from exc
+    except ValueError as exc:
+        raise FieldError(f"{path}: cannot create folder: {exc}") from exc
+    if not path.is_dir():
+        raise FieldError(f"{path}: exists and is not a folder")
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _as_path(out_dir: Path) -> Path:
+    if not isinstance(out_dir, str | os.PathLike):
+        raise FieldError(f"output folder must be a path, not {type(out_dir).__name__}")
+    try:
+        return Path(out_dir)
+    except TypeError as exc:
+        raise FieldError(f"output folder must be a path: {exc}") from exc
+
+
+def _resolved_dir(out_dir: Path) -> Path:
+    try:
+        return _as_path(out_dir).resolve()
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise FieldError(f"cannot resolve the output folder: {exc}") from exc
+
+
+def _check_name(name: str) -> None:
+    """FieldError unless ``name`` is a relative POSIX path of plain segments."""
+    if not isinstance(name, str):
+        raise FieldError(f"output file name must be text, not {type(name).__name__}")
+    shown = repr(name)
+    if not name:
+        raise FieldError("output file name is empty")
+    if "\\" in name:
+        raise FieldError(f"output file name {shown} holds a backslash")
+    if _BAD_CHAR.search(name):
+        raise FieldError(f"output file name {shown} holds a control character or invalid text")
+    if name.startswith("/"):
+        raise FieldError(f"output file name {shown} is an absolute path")
+    for segment in name.split("/"):
+        if not segment:
+            raise FieldError(f"output file name {shown} has an empty segment")
+        if segment.startswith("."):
+            raise FieldError(f"output file name {shown} has a hidden or '..' segment")
+
+
+def _holds(target: Path, payload: bytes) -> bool:
+    """True when ``target`` is a regular file holding exactly ``payload``."""
+    try:
+        fd = os.open(target, os.O_RDONLY | _O_NOFOLLOW | _O_NONBLOCK | _O_CLOEXEC | _O_BINARY)
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(payload):
+            return False
+        with open(fd, "rb", closefd=False) as stream:
+            return stream.read(len(payload) + 1) == payload
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def _replace_with(target: Path, payload: bytes) -> None:
+    """Temp file in the target's folder → write → fsync → chmod → rename → fsync folder."""
+    folder = target.parent
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + target.name + ".", suffix=".tmp")
+    try:
+        try:
+            _write_all(fd, payload)
+            os.fsync(fd)
+            _chmod(fd, tmp, FILE_MODE & ~_current_umask())
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)  # noqa: PTH105 - one atomic rename(2), patchable in tests
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            Path(tmp).unlink()
+        if isinstance(exc, Exception) and not isinstance(exc, OSError):
+            raise OSError(f"cannot write {target.name}: {exc}") from exc
+        raise
+    _fsync_dir(folder)
+
+
+def _write_all(fd: int, payload: bytes) -> None:
+    view = memoryview(payload)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _chmod(fd: int, path: str, mode: int) -> None:
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, mode)
+    else:  # pragma: no cover - Windows
+        Path(path).chmod(mode)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename durable; file systems that cannot sync a folder are tolerated."""
+    if not _O_DIRECTORY:  # pragma: no cover - Windows cannot open folders
+        return
+    fd = os.open(folder, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)
+
+
+def _current_umask() -> int:
+    """The process umask, read without changing it where the system allows."""
+    try:
+        with _PROC_STATUS.open(encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8) & 0o777
+    except (OSError, ValueError, IndexError):
+        pass
+    with _umask_lock:  # set-and-restore; the lock keeps our own threads from racing
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask & 0o777
+
+
+def _open_dir(out_dir: Path) -> int:
+    path = _as_path(out_dir)
+    try:
+        return os.open(path, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
+    except OSError as exc:
+        raise FieldError(f"{path}: cannot open output folder: {exc.strerror or exc}") from exc
+    except ValueError as exc:
+        raise FieldError(f"{path}: cannot open output folder: {exc}") from exc
+
+
+def _acquire(fd: int, out_dir: Path, wait: float) -> None:
+    """Take the flock, retrying without blocking until ``wait`` seconds have passed."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise BuildLockBusy(Path(out_dir), wait) from None
+            time.sleep(min(_LOCK_POLL, remaining))
+        except OSError as exc:
+            raise FieldError(
+                f"{out_dir}: cannot lock output folder: {exc.strerror or exc}"
+            ) from exc
+        else:
+            return
