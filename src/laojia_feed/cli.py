@@ -1,0 +1,240 @@
+"""The ``laojia-feed`` command: a thin click shell over :mod:`laojia_feed.build`.
+
+Exit codes are decided in one place, :func:`exit_code`: 0 success (warnings
+allowed), 1 some posts had errors (the feeds were still written with the others),
+2 usage or configuration error, or the output could not be written (nothing
+changed). No traceback ever reaches the user.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .config import Config, load_config
+from .model import BuildResult, Diagnostic, LoadResult, Severity
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Exit code: everything published (warnings allowed).
+EXIT_OK = 0
+#: Exit code: some posts had errors and were skipped; feeds hold the others.
+EXIT_POST_ERRORS = 1
+#: Exit code: bad usage, bad configuration, or the output could not be written.
+EXIT_FATAL = 2
+
+
+def exit_code(diagnostics: Iterable[Diagnostic]) -> int:
+    """The exit code for a run's diagnostics."""
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    if any(d.field in {"output", "config"} or d.path in {"config", "command line"} for d in errors):
+        return EXIT_FATAL
+    return EXIT_POST_ERRORS if errors else EXIT_OK
+
+
+def format_diagnostic(diagnostic: Diagnostic, style: str) -> str:
+    """One diagnostic as a line of text, JSON, or a GitHub Actions annotation."""
+    level = diagnostic.severity.value
+    if style == "json":
+        record = {
+            "path": diagnostic.path,
+            "field": diagnostic.field,
+            "message": diagnostic.message,
+            "severity": level,
+            "line": diagnostic.line,
+        }
+        return json.dumps(record, ensure_ascii=False)
+    if style == "github":
+        kind = {"error": "error", "warning": "warning"}.get(level, "notice")
+        line = f",line={diagnostic.line}" if diagnostic.line else ""
+        message = f"{diagnostic.field}: {diagnostic.message}".replace("%", "%25")
+        message = message.replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{kind} file={diagnostic.path}{line}::{message}"
+    return f"{level}: {diagnostic}"
+
+
+def report(diagnostics: Sequence[Diagnostic], style: str, verbosity: int) -> None:
+    """Print diagnostics to stderr: errors always, warnings unless -q, infos with -v."""
+    shown = {Severity.ERROR} | ({Severity.WARNING} if verbosity >= 0 else set())
+    if verbosity > 0:
+        shown.add(Severity.INFO)
+    for diagnostic in diagnostics:
+        if diagnostic.severity in shown:
+            click.echo(format_diagnostic(diagnostic, style), err=True)
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:.1f} KiB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MiB"
+
+
+def summary_line(load: LoadResult, result: BuildResult | None, out: Path | None) -> str:
+    """``published 5 posts (1 warning, 1 error, 2 excluded) → public/rss.xml (12.0 KiB), …``."""
+    diagnostics = result.all_diagnostics if result else load.diagnostics
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
+    reasons: dict[str, int] = {}
+    for excluded in load.excluded:
+        reasons[excluded.reason.value] = reasons.get(excluded.reason.value, 0) + 1
+    excluded_text = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
+    verb = "published" if result else "checked"
+    parts = [f"{len(load.articles)} posts {verb}", f"{errors} errors", f"{warnings} warnings"]
+    if excluded_text:
+        parts.append(f"excluded: {excluded_text}")
+    line = ", ".join(parts)
+    if result and out is not None and result.feeds:
+        files = ", ".join(
+            f"{out / f.name} ({f.items} items, {_size(f.size)}{'' if f.changed else ', unchanged'})"
+            for f in result.feeds
+        )
+        line += f" → {files}"
+    return line
+
+
+def site_options(func: F) -> F:
+    """The options shared by ``build`` and ``check``: config file and site overrides."""
+    options = [
+        click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Config file (default: laojia-feed.toml or pyproject.toml "
+                          "[tool.laojia-feed] next to POSTS, its parent, or here)."),
+        click.option("--site-url", help="Absolute URL of the site, e.g. https://blog.example.org/."),
+        click.option("--title", help="Feed title."),
+        click.option("--description", help="Feed description."),
+        click.option("--language", help="Language tag, e.g. zh-CN."),
+        click.option("--author", help="Default author name."),
+        click.option("--timezone", help="IANA time zone for dates without one, e.g. Asia/Shanghai."),
+        click.option("--permalink", help="Item URL pattern, e.g. :year/:month/:day/:slug/."),
+        click.option("--limit", type=click.IntRange(min=0), help="At most N items per feed (0 = all)."),
+        click.option("--budget", help='Byte budget per feed, e.g. 2MiB; "none" for no budget.'),
+        click.option("--include-future/--no-include-future", default=None,
+                     help="Publish posts dated in the future."),
+        click.option("--unwrap-proxies/--no-unwrap-proxies", default=None,
+                     help="Replace CORS-proxy image URLs by the inner URL."),
+        click.option("--summary-only", is_flag=True, default=None,
+                     help="Put summaries, not full content, in the feeds."),
+        click.option("--format", "style", type=click.Choice(["text", "json", "github"]),
+                     default="text", show_default=True, help="How diagnostics are printed."),
+        click.option("-q", "--quiet", count=True, help="Only errors."),
+        click.option("-v", "--verbose", count=True, help="Also notes (sanitizer, encodings)."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def overrides(flags: Mapping[str, Any]) -> dict[str, object]:
+    """Config overrides from the flags that were given."""
+    mapping = {
+        "site_url": "url", "title": "title", "description": "description",
+        "language": "language", "author": "author", "timezone": "timezone",
+        "permalink": "permalink", "limit": "limit", "budget": "budget",
+        "include_future": "include_future", "unwrap_proxies": "unwrap_proxies",
+    }  # fmt: skip
+    given: dict[str, object] = {key: flags[flag] for flag, key in mapping.items() if flags.get(flag) is not None}
+    if flags.get("summary_only"):
+        given["full_content"] = False
+    return given
+
+
+def configure(posts: Path, flags: Mapping[str, Any]) -> Config:
+    """Load the configuration for a run over ``posts``."""
+    search = (posts, posts.parent, Path.cwd())
+    return load_config(flags.get("config_path"), overrides(flags), search=search)
+
+
+def verbosity(flags: Mapping[str, Any]) -> int:
+    """-q lowers, -v raises."""
+    return int(flags.get("verbose") or 0) - int(flags.get("quiet") or 0)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="laojia-feed")
+def cli() -> None:
+    """Publish a folder of front-matter blog posts as RSS 2.0, Atom 1.0 and JSON Feed 1.1."""
+
+
+POSTS = click.argument(
+    "posts", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+
+
+@cli.command()
+@POSTS
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("public"),
+              show_default=True, help="Output folder; only the feed files are written there.")
+@click.option("--check-thumbnails", is_flag=True,
+              help="Check that image URLs answer (network; private addresses are never contacted).")
+@site_options
+def build(posts: Path, out: Path, check_thumbnails: bool, **flags: Any) -> None:
+    """Read POSTS and write rss.xml, atom.xml and feed.json into --out."""
+    from .build import build_from
+    from .load import load_articles
+
+    config = configure(posts, flags)
+    if not config.ok:
+        _finish(config.diagnostics, flags)
+    checker = _thumbnail_checker() if check_thumbnails else None
+    load = load_articles(posts, config.site)
+    result = build_from(load, posts, out, config.site, check_thumbnails=checker)
+    diagnostics = config.diagnostics + result.all_diagnostics
+    report(diagnostics, flags["style"], verbosity(flags))
+    if verbosity(flags) >= 0 and flags["style"] == "text":
+        click.echo(summary_line(load, result, out), err=True)
+    sys.exit(exit_code(diagnostics))
+
+
+@cli.command()
+@POSTS
+@site_options
+def check(posts: Path, **flags: Any) -> None:
+    """Validate POSTS without writing anything; exit codes as in build."""
+    from .load import load_articles
+
+    config = configure(posts, flags)
+    if not config.ok:
+        _finish(config.diagnostics, flags)
+    load = load_articles(posts, config.site)
+    diagnostics = config.diagnostics + load.diagnostics
+    report(diagnostics, flags["style"], verbosity(flags))
+    if verbosity(flags) >= 0 and flags["style"] == "text":
+        click.echo(summary_line(load, None, None), err=True)
+    sys.exit(exit_code(diagnostics))
+
+
+def _finish(diagnostics: Sequence[Diagnostic], flags: Mapping[str, Any]) -> None:
+    """Report configuration problems and stop with the fatal exit code."""
+    report(diagnostics, flags["style"], verbosity(flags))
+    sys.exit(EXIT_FATAL)
+
+
+def _thumbnail_checker() -> Callable[[Sequence[str]], Mapping[str, str]]:
+    """The network checker, adapted to build's interface (URL → failure reason)."""
+    from .thumbcheck import check_urls
+
+    def checker(image_urls: Sequence[str]) -> Mapping[str, str]:
+        results = check_urls(sorted(set(image_urls)))
+        return {url: r.reason for url, r in results.items() if not r.ok}
+
+    return checker
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: run the CLI; turn any unexpected failure into one line and exit 2."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="laojia-feed",
+                 standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as problem:  # noqa: BLE001 - the one place no traceback may pass
+        click.echo(f"laojia-feed: internal error: {type(problem).__name__}: {problem}", err=True)
+        click.echo("please report this with the post that caused it", err=True)
+        sys.exit(EXIT_FATAL)
+

@@ -1,0 +1,291 @@
+"""Site configuration: ``laojia-feed.toml`` or ``[tool.laojia-feed]`` in pyproject.toml, then flags.
+
+Every key is parsed by a small function from the table :data:`KEYS`; unknown keys
+are warnings, bad values are errors naming the file and the key. With no file at
+all the defaults apply, and the placeholder site URL earns one clear warning.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from . import dates, urls
+from .model import Author, Diagnostic, FieldError, OutputNames, Severity, Site
+
+#: The config file looked for in the current folder and next to the posts folder.
+CONFIG_NAME = "laojia-feed.toml"
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMG]?i?B?)?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "B": 1, "K": 1000, "KB": 1000, "KIB": 1024, "KI": 1024, "M": 1000**2,
+          "MB": 1000**2, "MIB": 1024**2, "MI": 1024**2, "G": 1000**3, "GB": 1000**3,
+          "GIB": 1024**3, "GI": 1024**3}  # fmt: skip
+
+
+def parse_size(raw: object) -> int | None:
+    """A byte size: ``2097152``, ``"2MiB"``, ``"512 KB"``; ``0``/``false``/``"none"`` mean no limit."""
+    if raw is None or raw is False or (isinstance(raw, str) and raw.strip().lower() in {"none", "off", "0", ""}):
+        return None
+    if isinstance(raw, bool):
+        raise FieldError("expected a size like 2MiB, or none")
+    if isinstance(raw, int):
+        if raw < 0:
+            raise FieldError(f"{raw} is negative")
+        return raw or None
+    match = _SIZE.match(str(raw))
+    if not match:
+        raise FieldError(f"{raw!r} is not a size like 2MiB or 500KB")
+    number, unit = match.groups()
+    return int(float(number) * _UNITS[(unit or "").upper()]) or None
+
+
+def _text(raw: object) -> str:
+    if not isinstance(raw, str):
+        raise FieldError(f"expected text, got {type(raw).__name__}")
+    return raw.strip()
+
+
+def _nonempty(raw: object) -> str:
+    text = _text(raw)
+    if not text:
+        raise FieldError("must not be empty")
+    return text
+
+
+def _bool(raw: object) -> bool:
+    if not isinstance(raw, bool):
+        raise FieldError(f"expected true or false, got {raw!r}")
+    return raw
+
+
+def _count(raw: object) -> int | None:
+    if raw is None or raw is False or raw == 0:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+        raise FieldError(f"expected a whole number of items (0 for all), got {raw!r}")
+    return raw
+
+
+def _summary_length(raw: object) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 20 <= raw <= 10_000:
+        raise FieldError(f"expected a number of characters from 20 to 10000, got {raw!r}")
+    return raw
+
+
+def _item_budget(raw: object) -> int:
+    size = parse_size(raw)
+    return size if size is not None else 1 << 62
+
+
+def site_url(raw: object) -> str:
+    """The site's base URL: absolute http(s), normalized, ending in ``/``."""
+    text = _nonempty(raw)
+    if not re.match(r"^https?://", text, re.IGNORECASE):
+        raise FieldError(f"{text!r} is not an absolute http(s) URL like https://blog.example.org/")
+    normalized = urls.normalize_url(text)
+    return normalized if normalized.endswith("/") else normalized + "/"
+
+
+def _optional_url(raw: object) -> str | None:
+    text = _text(raw)
+    return site_url(text).rstrip("/") if text else None
+
+
+def _language(raw: object) -> str:
+    text = _nonempty(raw).replace("_", "-")
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", text):
+        raise FieldError(f"{text!r} is not a language tag like zh-CN or en")
+    return text
+
+
+def _timezone(raw: object) -> str:
+    name = _nonempty(raw)
+    dates.resolve_timezone(name)
+    return name
+
+
+def _author(raw: object) -> Author | None:
+    if isinstance(raw, Mapping):
+        name = _text(raw.get("name", ""))
+        email = _text(raw["email"]) if raw.get("email") else None
+        link = _optional_url(raw["url"]) if raw.get("url") else None
+        return Author(name, email, link) if name else None
+    name = _text(raw)
+    return Author(name) if name else None
+
+
+def _patterns(raw: object) -> tuple[str, ...]:
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not raw or not all(isinstance(p, str) and p for p in raw):
+        raise FieldError('expected a list of file patterns like ["*.md", "*.html"]')
+    return tuple(raw)
+
+
+def output_name(raw: object) -> str:
+    """One output file name: plain, inside the output folder; ``""``/false disables the feed."""
+    if raw is False:
+        return ""
+    name = _text(raw)
+    parts = name.split("/")
+    if name and (
+        name.startswith("/")
+        or "\\" in name
+        or "\0" in name
+        or any(part in {"", ".", ".."} or part.startswith(".") for part in parts)
+    ):
+        raise FieldError(f"{name!r} must be a plain file name inside the output folder")
+    return name
+
+
+def _outputs(raw: object) -> OutputNames:
+    if not isinstance(raw, Mapping):
+        raise FieldError("expected a table like [outputs] rss = \"rss.xml\"")
+    unknown = set(raw) - {"rss", "atom", "json"}
+    if unknown:
+        raise FieldError(f"unknown feed format(s): {', '.join(sorted(unknown))}")
+    names = {key: output_name(value) for key, value in raw.items()}
+    taken = [n for n in names.values() if n]
+    if len(taken) != len(set(taken)):
+        raise FieldError("two feeds would be written to the same file")
+    return replace(OutputNames(), **names)
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """One configuration key: the Site attribute it sets and its parser."""
+
+    #: Attribute of :class:`~laojia_feed.model.Site`.
+    attr: str
+    #: Turns the raw TOML value into the attribute's value; raises FieldError.
+    parse: Callable[[object], Any]
+    #: One line for ``laojia-feed init`` and README.
+    help: str
+
+
+#: Every configuration key, in the order ``laojia-feed init`` writes them.
+KEYS: Mapping[str, Key] = MappingProxyType(
+    {
+        "title": Key("title", _nonempty, "Feed title"),
+        "url": Key("url", site_url, "Absolute URL of the site; item links are built on it"),
+        "description": Key("description", _text, "Feed description / subtitle"),
+        "language": Key("language", _language, "Language tag of the feeds"),
+        "author": Key("author", _author, 'Default author: a name or {name, email, url}'),
+        "timezone": Key("timezone", _timezone, "IANA time zone for dates written without one"),
+        "permalink": Key("permalink", _nonempty, "Item URL pattern (:year :month :day :slug :category)"),
+        "limit": Key("limit", _count, "At most this many items per feed (0 = every post)"),
+        "budget": Key("budget", parse_size, "Byte budget of one feed file (\"none\" = no budget)"),
+        "item_budget": Key("item_budget", _item_budget, "Byte cap of one item's content"),
+        "include_future": Key("include_future", _bool, "Publish posts dated in the future"),
+        "unwrap_proxies": Key("unwrap_proxies", _bool, "Replace CORS-proxy image URLs by the inner URL"),
+        "full_content": Key("full_content", _bool, "Full content in feeds (false = summaries only)"),
+        "summary_length": Key("summary_length", _summary_length, "Length of generated summaries"),
+        "patterns": Key("patterns", _patterns, "File name patterns of posts"),
+        "icon": Key("icon", _optional_url, "Feed icon URL"),
+        "hub": Key("hub", _optional_url, "WebSub hub URL"),
+        "outputs": Key("outputs", _outputs, "Feed file names; \"\" disables one"),
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The site settings and where they came from."""
+
+    #: The resulting site.
+    site: Site
+    #: The config file read, if any.
+    source: Path | None
+    #: Problems in the configuration (errors stop the build).
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when the configuration has no error."""
+        return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+def apply(site: Site, data: Mapping[str, object], source: str) -> tuple[Site, list[Diagnostic]]:
+    """Apply a mapping of config keys to ``site``; every bad key is reported, the rest apply."""
+    changes: dict[str, Any] = {}
+    problems: list[Diagnostic] = []
+    for key, raw in data.items():
+        spec = KEYS.get(key)
+        if spec is None:
+            problems.append(Diagnostic(source, key, "unknown configuration key; ignored", Severity.WARNING))
+            continue
+        try:
+            changes[spec.attr] = spec.parse(raw)
+        except FieldError as problem:
+            problems.append(Diagnostic(source, key, str(problem)))
+    return replace(site, **changes), problems
+
+
+def read_table(path: Path) -> Mapping[str, object]:
+    """The laojia-feed table of a config file (the whole file, or ``[tool.laojia-feed]``)."""
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as problem:
+        raise FieldError(f"not valid TOML: {problem}") from problem
+    except (OSError, UnicodeDecodeError) as problem:
+        raise FieldError(f"cannot read: {problem}") from problem
+    if path.name == "pyproject.toml":
+        tool = data.get("tool", {})
+        table = tool.get("laojia-feed", {}) if isinstance(tool, dict) else {}
+        return table if isinstance(table, dict) else {}
+    return data
+
+
+def find_config(places: Sequence[Path]) -> Path | None:
+    """The first ``laojia-feed.toml``, or pyproject.toml with ``[tool.laojia-feed]``, in ``places``."""
+    for place in places:
+        candidate = place / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+        pyproject = place / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                if read_table(pyproject):
+                    return pyproject
+            except FieldError:
+                continue
+    return None
+
+
+def load_config(
+    path: Path | None = None,
+    overrides: Mapping[str, object] | None = None,
+    *,
+    search: Sequence[Path] = (),
+) -> Config:
+    """Build the Site from a config file (given, or found in ``search``) and flag overrides."""
+    source = path or find_config(search)
+    site = Site()
+    problems: list[Diagnostic] = []
+    if source is not None:
+        try:
+            table = read_table(source)
+        except FieldError as problem:
+            return Config(site, source, (Diagnostic(str(source), "file", str(problem)),))
+        site, problems = apply(site, table, str(source))
+    if overrides:
+        site, flag_problems = apply(site, overrides, "command line")
+        problems.extend(flag_problems)
+    if site.is_placeholder:
+        problems.append(
+            Diagnostic(
+                str(source or "config"),
+                "url",
+                f"no site URL configured; links use the placeholder {site.url} — set url in "
+                f"{CONFIG_NAME} or pass --site-url",
+                Severity.WARNING,
+            )
+        )
+    return Config(site, source, tuple(problems))
+

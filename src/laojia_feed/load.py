@@ -1,0 +1,171 @@
+"""Read a posts folder into Articles: discover → read bytes → decode → front matter → fields.
+
+Each post ends in exactly one outcome: an Article, an exclusion (draft, unpublished,
+future, not a regular file), or error diagnostics. One post's problem never stops
+the others from loading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+
+from . import dates, decode, discover, fields, frontmatter
+from .model import (
+    Article,
+    Diagnostic,
+    Excluded,
+    Exclusion,
+    FieldError,
+    LoadResult,
+    Severity,
+    Site,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one post file."""
+
+    #: The article, when the post is published.
+    article: Article | None = None
+    #: Why it was left out, when it was on purpose.
+    excluded: Exclusion | None = None
+    #: Its diagnostics (errors mean it was skipped).
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+class _Collector:
+    """Collects the diagnostics of one post under its display path."""
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.found: list[Diagnostic] = []
+
+    def warner(self, field: str) -> fields.Warn:
+        """A ``warn`` callback that files warnings under ``field``."""
+
+        def warn(message: str) -> None:
+            self.found.append(Diagnostic(self.display, field, message, Severity.WARNING))
+
+        return warn
+
+    @contextmanager
+    def stage(self, field: str) -> Iterator[None]:
+        """Turn a FieldError raised inside the block into an error under ``field``."""
+        try:
+            yield
+        except FieldError as problem:
+            self.found.append(Diagnostic(self.display, field, str(problem)))
+            raise _Skip from problem
+
+
+class _Skip(Exception):
+    """Internal: the post cannot go on (its error is already collected)."""
+
+
+def display_path(posts: str | Path, relpath: str) -> str:
+    """How a post is named in diagnostics: the posts folder as given, then the relative path."""
+    base = str(posts).rstrip("/\\") or "."
+    return f"{base}/{relpath}"
+
+
+def load_post(
+    found: discover.Found,
+    display: str,
+    site: Site,
+    tz: tzinfo,
+    now: datetime,
+) -> Outcome:
+    """Read, decode, split and validate one post file."""
+    if found.draft:
+        return Outcome(excluded=Exclusion.DRAFT)
+    report = _Collector(display)
+    try:
+        with report.stage("file"):
+            data = discover.read_post_bytes(found)
+            text = decode.decode_text(data, report.warner("file"))
+        with report.stage("front matter"):
+            raw = frontmatter.split_post(text, report.warner("front matter"))
+    except _Skip:
+        return Outcome(diagnostics=tuple(report.found))
+    ctx = fields.Context(site=site, tz=tz, relpath=found.relpath)
+    parsed = fields.parse_fields(raw.meta, ctx, display)
+    diagnostics = (*report.found, *parsed.diagnostics)
+    reason = fields.exclusion(parsed.values)
+    if reason is not None:
+        return Outcome(excluded=reason)
+    if parsed.failed:
+        return Outcome(diagnostics=diagnostics)
+    article = fields.make_article(parsed.values, raw.meta, raw.body, found.relpath, site)
+    if article.published > now and not site.include_future:
+        return Outcome(excluded=Exclusion.FUTURE, diagnostics=diagnostics)
+    return Outcome(article=article, diagnostics=diagnostics)
+
+
+def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
+    """Deterministic feed order: newest first, ties broken by id."""
+    by_id = sorted(articles, key=lambda a: a.id)
+    return tuple(sorted(by_id, key=lambda a: a.published, reverse=True))
+
+
+def unique_ids(
+    articles: list[tuple[str, Article]],
+) -> tuple[list[Article], list[Diagnostic]]:
+    """Keep the first post (in path order) for each id; later claimants are errors."""
+    owners: dict[str, str] = {}
+    kept: list[Article] = []
+    problems: list[Diagnostic] = []
+    for display, article in articles:
+        owner = owners.get(article.id)
+        if owner is not None:
+            problems.append(
+                Diagnostic(display, "id", f"{article.id} is already used by {owner}; skipped")
+            )
+            continue
+        owners[article.id] = display
+        kept.append(article)
+    return kept, problems
+
+
+def load_articles(
+    posts: str | Path,
+    site: Site | None = None,
+    *,
+    now: datetime | None = None,
+) -> LoadResult:
+    """Load every post under ``posts``: valid Articles newest first, plus every problem.
+
+    Never raises for bad input: a missing folder or an unknown time zone is an
+    error diagnostic in the result.
+    """
+    site = site or Site()
+    now = now or datetime.now(UTC)
+    try:
+        tz = dates.resolve_timezone(site.timezone)
+    except FieldError as problem:
+        return LoadResult((), (Diagnostic("config", "timezone", str(problem)),))
+    try:
+        found = discover.discover(Path(posts), site.patterns)
+    except FieldError as problem:
+        return LoadResult((), (Diagnostic(str(posts), "file", str(problem)),))
+    diagnostics: list[Diagnostic] = list(found.diagnostics)
+    excluded: list[Excluded] = list(found.excluded)
+    loaded: list[tuple[str, Article]] = []
+    for item in found.files:
+        display = display_path(posts, item.relpath)
+        outcome = load_post(item, display, site, tz, now)
+        diagnostics.extend(outcome.diagnostics)
+        if outcome.excluded is not None:
+            excluded.append(Excluded(display, outcome.excluded))
+        elif outcome.article is not None:
+            loaded.append((display, outcome.article))
+    kept, clashes = unique_ids(loaded)
+    return LoadResult(
+        articles=newest_first(kept),
+        diagnostics=tuple(diagnostics + clashes),
+        excluded=tuple(excluded),
+    )
