@@ -1,0 +1,362 @@
+"""Absolute URLs, thumbnails, proxy unwrapping and the public-address guard.
+
+Pure functions, no network. Everything a post links to goes through here:
+
+* :func:`normalize_url` writes an absolute URL the one way readers expect
+  (lower-case scheme and host, punycode, percent-encoding, no dot segments,
+  no default port), parsing hosts the way browsers do (backslashes, legacy
+  numeric IPv4, full-width dots) so that what we check is what they fetch.
+* :func:`join_url` resolves an ``href``/``src`` against a page and keeps only
+  ``http``, ``https`` and ``mailto`` links.
+* :func:`check_image_url` validates a thumbnail-like front-matter value with
+  :func:`is_safe_public_url`: no private, loopback or link-local address, no
+  local-only host name, no credentials, and the same rules for the URL inside
+  a CORS-proxy wrapper (:func:`proxy_inner_url`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import TypeAlias
+from urllib.parse import unquote, urljoin
+
+import idna
+
+from .model import FieldError
+
+#: An IP address of either family.
+IPAddress: TypeAlias = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+#: A scheme at the start of a reference (RFC 3986 ``ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )``).
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+
+#: Schemes parsed like the web parses them: backslashes are slashes, a host is required.
+_SPECIAL = frozenset({"http", "https", "ws", "wss", "ftp"})
+
+#: Ports dropped because they are the scheme's default.
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21}
+
+#: Schemes a link in a post may use.
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+#: Schemes an image (or anything fetched) may use.
+WEB_SCHEMES = frozenset({"http", "https"})
+
+#: Characters RFC 3986 allows unencoded, besides letters, digits and ``_.-~``.
+_SUB_DELIMS = "!$&'()*+,;="
+_PATH_SAFE = _SUB_DELIMS + ":@/"
+_QUERY_SAFE = _PATH_SAFE + "?"
+_USERINFO_SAFE = _SUB_DELIMS + ":"
+_UNRESERVED = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-~")
+
+#: Characters that can never be part of a host name (WHATWG forbidden domain code points).
+_FORBIDDEN_HOST = frozenset(" #%/:<>?@[\\]^|\x7f*\"'`{}") | frozenset(map(chr, range(0x21)))
+
+#: Leading and trailing junk around an attribute value: C0 controls, space, Unicode spaces.
+_EDGES = re.compile(r"^[\x00-\x20\s]+|[\x00-\x20\s]+$")
+
+#: Tabs and newlines, which browsers remove anywhere in a URL.
+_TAB_NEWLINE = re.compile("[\t\n\r]")
+
+#: Lone surrogates, which cannot be encoded; replaced by U+FFFD.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+#: A ``%`` that does not start a ``%XX`` escape.
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+#: A ``..`` segment left in a query, fragment or opaque path.
+_DOT_DOT = re.compile(r"(?<=/)\.\.(?=/|$)")
+
+#: Host names that only mean something on a local network (RFC 6761, RFC 6762 appendix G, RFC 8375).
+_LOCAL_SUFFIXES = (
+    "localhost",
+    "local",
+    "internal",
+    "lan",
+    "home.arpa",
+    "home",
+    "corp",
+    "intranet",
+    "private",
+)
+
+#: Which IPv6 prefixes embed an IPv4 address in their last 32 bits (RFC 6052 NAT64).
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+#: How deep proxy wrappers are followed before giving up.
+_MAX_PROXY_DEPTH = 3
+
+#: An absolute http(s) URL inside a query or path, as proxies take it.
+_INNER = re.compile(r"(?i)https?:")
+_INNER_IN_PATH = re.compile(r"(?i)/(https?(?::|%3a)/.*)$")
+
+
+def _show(value: str, limit: int = 100) -> str:
+    """A value shortened and with control characters escaped, for a message."""
+    short = value if len(value) <= limit else value[:limit] + "…"
+    return short.encode("unicode_escape").decode("ascii") if not short.isprintable() else short
+
+
+def _clean(raw: str) -> str:
+    """Remove what browsers ignore: surrounding spaces and controls, tabs and newlines."""
+    text = _SURROGATE.sub("\ufffd", raw)
+    text = _TAB_NEWLINE.sub("", text)
+    return _EDGES.sub("", text)
+
+
+def _encode(part: str, safe: str) -> str:
+    """Percent-encode what is not allowed in ``part``, keeping existing ``%XX`` escapes."""
+    fixed = _LONE_PERCENT.sub("%25", part)
+    out: list[str] = []
+    for char in fixed:
+        if char in _UNRESERVED or char in safe or char == "%":
+            out.append(char)
+        else:
+            out.extend(f"%{byte:02X}" for byte in char.encode("utf-8"))
+    return "".join(out)
+
+
+def _remove_dot_segments(path: str) -> str:
+    """RFC 3986 section 5.2.4 on a path starting with ``/``; ``%2e`` counts as a dot."""
+    segments = path.split("/")[1:]
+    out: list[str] = []
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        kind = segment.lower().replace("%2e", ".")
+        if kind in (".", ".."):
+            if kind == ".." and out:
+                out.pop()
+            if last:
+                out.append("")
+        else:
+            out.append(segment)
+    return "/" + "/".join(out)
+
+
+def _encode_tail(text: str) -> str:
+    """Encode a query, fragment or opaque path; ``..`` segments in it are escaped."""
+    return _DOT_DOT.sub("%2E%2E", _encode(text, _QUERY_SAFE))
+
+
+def _ipv4_number(part: str) -> int | None:
+    """One part of a (possibly legacy) IPv4 address: decimal, ``0x`` hex or ``0`` octal."""
+    if not part or not part.isascii():
+        return None
+    lower = part.lower()
+    if lower.startswith("0x"):
+        digits, base, allowed = lower[2:], 16, "0123456789abcdef"
+    elif len(part) > 1 and part.startswith("0"):
+        digits, base, allowed = part[1:], 8, "01234567"
+    else:
+        digits, base, allowed = part, 10, "0123456789"
+    if not digits:
+        return 0
+    if len(digits) > 40 or any(char not in allowed for char in digits):
+        return None
+    return int(digits, base)
+
+
+def _parse_ipv4(host: str) -> ipaddress.IPv4Address | None:
+    """Parse an IPv4 host the way browsers and ``inet_aton`` do (``127.1``, ``0x7f000001``)."""
+    parts = host.split(".")
+    if len(parts) > 1 and parts[-1] == "":
+        parts.pop()
+    if not 1 <= len(parts) <= 4:
+        return None
+    numbers: list[int] = []
+    for part in parts:
+        number = _ipv4_number(part)
+        if number is None:
+            return None
+        numbers.append(number)
+    if any(number > 255 for number in numbers[:-1]):
+        return None
+    if numbers[-1] >= 256 ** (5 - len(numbers)):
+        return None
+    value = numbers[-1]
+    for index, number in enumerate(numbers[:-1]):
+        value += number << (8 * (3 - index))
+    return ipaddress.IPv4Address(value)
+
+
+def _ends_in_number(host: str) -> bool:
+    """True when the last label is numeric: browsers then parse the host as IPv4 or fail."""
+    labels = host.split(".")
+    if len(labels) > 1 and labels[-1] == "":
+        labels.pop()
+    last = labels[-1].lower()
+    if last.isascii() and last.isdigit():
+        return True
+    return last.startswith("0x") and all(char in "0123456789abcdef" for char in last[2:])
+
+
+def _to_ascii(host: str) -> str:
+    """An internationalized host name in punycode (UTS 46 mapping, like browsers)."""
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except (UnicodeError, ValueError):
+        pass
+    try:
+        return host.encode("idna").decode("ascii")
+    except (UnicodeError, ValueError):
+        raise FieldError(f"{_show(host)} is not a valid host name") from None
+
+
+def _normalize_host(raw: str) -> str:
+    """Decode, map, lower-case and check a host (not bracketed)."""
+    host = unquote(raw)
+    if not host.isascii():
+        host = _to_ascii(host)
+    host = host.lower()
+    if not host:
+        raise FieldError("has no host")
+    if any(char in _FORBIDDEN_HOST for char in host):
+        raise FieldError(f"{_show(host)} is not a valid host name")
+    if _ends_in_number(host) and _parse_ipv4(host) is None:
+        raise FieldError(f"{_show(host)} is not a valid IPv4 address")
+    return host
+
+
+def _normalize_ipv6(raw: str) -> str:
+    """A bracketed IPv6 literal in its compressed form."""
+    inside = raw[1:-1]
+    if "%" in inside:
+        raise FieldError(f"{_show(raw)} has a zone index, which URLs do not allow")
+    try:
+        return f"[{ipaddress.IPv6Address(inside)}]"
+    except ValueError:
+        raise FieldError(f"{_show(raw)} is not a valid IPv6 address") from None
+
+
+def _normalize_authority(scheme: str, authority: str) -> str:
+    """``userinfo@host:port`` with the host normalized and the default port dropped."""
+    userinfo, at, hostport = authority.rpartition("@")
+    port_text: str | None
+    if hostport.startswith("["):
+        end = hostport.find("]")
+        if end < 0:
+            raise FieldError(f"{_show(hostport)} is an unterminated IPv6 address")
+        host = _normalize_ipv6(hostport[: end + 1])
+        after = hostport[end + 1 :]
+        if after and not after.startswith(":"):
+            raise FieldError(f"{_show(hostport)} is not a valid host")
+        port_text = after[1:] if after else None
+    else:
+        host_text, colon, port_text = hostport.partition(":")
+        host = _normalize_host(host_text)
+        if not colon:
+            port_text = None
+    port = ""
+    if port_text:
+        if not (port_text.isascii() and port_text.isdigit()) or len(port_text) > 10:
+            raise FieldError(f"{_show(port_text)} is not a valid port")
+        number = int(port_text)
+        if number > 65535:
+            raise FieldError(f"{number} is not a valid port")
+        if number != _DEFAULT_PORTS.get(scheme):
+            port = f":{number}"
+    credentials = _encode(userinfo, _USERINFO_SAFE) + "@" if at else ""
+    return f"{credentials}{host}{port}"
+
+
+def _split_tail(text: str) -> tuple[str, str, str]:
+    """Split off ``?query`` and ``#fragment`` (each kept with its marker, or empty)."""
+    head, hash_mark, fragment = text.partition("#")
+    head, question, query = head.partition("?")
+    tail_query = question + _encode_tail(query) if question else ""
+    tail_fragment = hash_mark + _encode_tail(fragment) if hash_mark else ""
+    return head, tail_query, tail_fragment
+
+
+def _slashes_for_backslashes(text: str) -> str:
+    """Turn backslashes into slashes before the query, as browsers do for web URLs."""
+    end = min((i for i in (text.find("?"), text.find("#")) if i >= 0), default=len(text))
+    return text[:end].replace("\\", "/") + text[end:]
+
+
+def normalize_url(raw: str) -> str:
+    """Write an absolute URL in normal form, or raise :class:`FieldError`.
+
+    Trims, lower-cases scheme and host, turns an IDN host into punycode,
+    percent-encodes what URLs may not hold (existing ``%XX`` escapes are kept),
+    removes dot segments, drops a default port. The query is kept as written
+    apart from encoding (CORS proxies such as ``https://p.dev/?http://x/a.jpg``
+    keep working) and any ``/../`` in it is escaped as ``/%2E%2E/``.
+    """
+    if not isinstance(raw, str):
+        raise FieldError("is not text")
+    text = _clean(raw)
+    if not text:
+        raise FieldError("is empty")
+    match = _SCHEME.match(text)
+    if match is None:
+        raise FieldError(f"{_show(text)} is not an absolute URL")
+    scheme = match.group()[:-1].lower()
+    rest = text[match.end() :]
+    if scheme in _SPECIAL:
+        rest = _slashes_for_backslashes(rest)
+    head, query, fragment = _split_tail(rest)
+    if scheme in _SPECIAL:
+        head = head.lstrip("/")
+        authority, slash, path = head.partition("/")
+        netloc = _normalize_authority(scheme, authority)
+        encoded = _remove_dot_segments(slash + _encode(path, _PATH_SAFE))
+        return f"{scheme}://{netloc}{encoded}{query}{fragment}"
+    if head.startswith("//"):
+        authority, slash, path = head[2:].partition("/")
+        netloc = _normalize_authority(scheme, authority) if authority else ""
+        encoded = _remove_dot_segments(slash + _encode(path, _PATH_SAFE)) if slash else ""
+        return f"{scheme}://{netloc}{encoded}{query}{fragment}"
+    return f"{scheme}:{_encode_tail(head)}{query}{fragment}"
+
+
+def _scheme_of(url: str) -> str:
+    """The scheme of a normalized URL."""
+    return url.partition(":")[0]
+
+
+def _without_fragment(url: str) -> str:
+    return url.partition("#")[0]
+
+
+def _resolve(base: str, ref: str, schemes: frozenset[str]) -> str:
+    """Resolve ``ref`` against ``base``; FieldError says why it cannot be used."""
+    if not isinstance(ref, str):
+        raise FieldError("is not text")
+    text = _clean(ref)
+    match = _SCHEME.match(text)
+    base_url = normalize_url(base) if isinstance(base, str) and _SCHEME.match(base.strip()) else ""
+    if match is not None:
+        scheme = match.group()[:-1].lower()
+        rest = text[match.end() :]
+        if base_url and scheme == _scheme_of(base_url) and not rest.startswith(("/", "\\")):
+            text = rest
+        elif scheme not in schemes:
+            raise FieldError(f"{_show(text)} uses the {scheme}: scheme, which is not allowed")
+        else:
+            return normalize_url(text)
+    if text[:2].replace("\\", "/") == "//":
+        return normalize_url("https:" + text)
+    if _scheme_of(base_url) not in WEB_SCHEMES:
+        raise FieldError(
+            f"{_show(text)} is relative and there is no http(s) base URL to resolve it"
+        )
+    if not text:
+        return _without_fragment(base_url)
+    return normalize_url(urljoin(base_url, _slashes_for_backslashes(text)))
+
+
+def join_url(base: str, ref: str) -> str | None:
+    """Resolve an ``href``/``src`` value against the page URL ``base``.
+
+    Returns a normalized absolute ``http``, ``https`` or ``mailto`` URL, or None
+    for any other scheme (however it is spelled) or an unusable value. A
+    protocol-relative ``//host/x`` becomes ``https``; an empty value is the page
+    itself. Never raises.
+    """
+    try:
+        return _resolve(base, ref, LINK_SCHEMES)
+    except ValueError:
+        return None
