@@ -113,7 +113,7 @@ def budget_warning(site: Site, total: int, kept: int, where: str) -> Diagnostic 
         where,
         "budget",
         f"feeds carry the newest {kept} of {total} posts to stay under "
-        f"{site.budget / 1024 / 1024:.1f} MiB each (set budget = \"none\" to publish all)",
+        f'{site.budget / 1024 / 1024:.1f} MiB each (set budget = "none" to publish all)',
         Severity.WARNING,
     )
 
@@ -155,7 +155,9 @@ def write_feeds(
     except FieldError as problem:
         report.append(Diagnostic(str(out), "output", str(problem)))
     except OSError as problem:
-        report.append(Diagnostic(str(out), "output", f"cannot write: {problem.strerror or problem}"))
+        report.append(
+            Diagnostic(str(out), "output", f"cannot write: {problem.strerror or problem}")
+        )
     return tuple(written)
 
 

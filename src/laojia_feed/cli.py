@@ -107,9 +107,9 @@ def site_options(func: F) -> F:
         click.option("--description", help="Feed description."),
         click.option("--language", help="Language tag, e.g. zh-CN."),
         click.option("--author", help="Default author name."),
-        click.option("--timezone", help="IANA time zone for dates without one, e.g. Asia/Shanghai."),
+        click.option("--timezone", help="IANA time zone of dates without one."),
         click.option("--permalink", help="Item URL pattern, e.g. :year/:month/:day/:slug/."),
-        click.option("--limit", type=click.IntRange(min=0), help="At most N items per feed (0 = all)."),
+        click.option("--limit", type=click.IntRange(min=0), help="At most N items (0 = all)."),
         click.option("--budget", help='Byte budget per feed, e.g. 2MiB; "none" for no budget.'),
         click.option("--include-future/--no-include-future", default=None,
                      help="Publish posts dated in the future."),
@@ -135,7 +135,9 @@ def overrides(flags: Mapping[str, Any]) -> dict[str, object]:
         "permalink": "permalink", "limit": "limit", "budget": "budget",
         "include_future": "include_future", "unwrap_proxies": "unwrap_proxies",
     }  # fmt: skip
-    given: dict[str, object] = {key: flags[flag] for flag, key in mapping.items() if flags.get(flag) is not None}
+    given: dict[str, object] = {
+        key: flags[flag] for flag, key in mapping.items() if flags.get(flag) is not None
+    }
     if flags.get("summary_only"):
         given["full_content"] = False
     return given
@@ -158,17 +160,24 @@ def cli() -> None:
     """Publish a folder of front-matter blog posts as RSS 2.0, Atom 1.0 and JSON Feed 1.1."""
 
 
-POSTS = click.argument(
-    "posts", type=click.Path(exists=True, file_okay=False, path_type=Path)
-)
+POSTS = click.argument("posts", type=click.Path(exists=True, file_okay=False, path_type=Path))
 
 
 @cli.command()
 @POSTS
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("public"),
-              show_default=True, help="Output folder; only the feed files are written there.")
-@click.option("--check-thumbnails", is_flag=True,
-              help="Check that image URLs answer (network; private addresses are never contacted).")
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("public"),
+    show_default=True,
+    help="Output folder; only the feed files are written there.",
+)
+@click.option(
+    "--check-thumbnails",
+    is_flag=True,
+    help="Check that image URLs answer (network; private addresses are never contacted).",
+)
 @site_options
 def build(posts: Path, out: Path, check_thumbnails: bool, **flags: Any) -> None:
     """Read POSTS and write rss.xml, atom.xml and feed.json into --out."""
@@ -226,15 +235,17 @@ def _thumbnail_checker() -> Callable[[Sequence[str]], Mapping[str, str]]:
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the CLI; turn any unexpected failure into one line and exit 2."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="laojia-feed",
-                 standalone_mode=True)
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="laojia-feed",
+            standalone_mode=True,
+        )
     except SystemExit:
         raise
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
-    except Exception as problem:  # noqa: BLE001 - the one place no traceback may pass
+    except Exception as problem:  # the one place no traceback may pass
         click.echo(f"laojia-feed: internal error: {type(problem).__name__}: {problem}", err=True)
         click.echo("please report this with the post that caused it", err=True)
         sys.exit(EXIT_FATAL)
-

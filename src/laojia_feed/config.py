@@ -28,8 +28,12 @@ _UNITS = {"": 1, "B": 1, "K": 1000, "KB": 1000, "KIB": 1024, "KI": 1024, "M": 10
 
 
 def parse_size(raw: object) -> int | None:
-    """A byte size: ``2097152``, ``"2MiB"``, ``"512 KB"``; ``0``/``false``/``"none"`` mean no limit."""
-    if raw is None or raw is False or (isinstance(raw, str) and raw.strip().lower() in {"none", "off", "0", ""}):
+    """A byte size: ``2097152``, ``"2MiB"``, ``"512 KB"``; 0, false or "none" mean no limit."""
+    if (
+        raw is None
+        or raw is False
+        or (isinstance(raw, str) and raw.strip().lower() in {"none", "off", "0", ""})
+    ):
         return None
     if isinstance(raw, bool):
         raise FieldError("expected a size like 2MiB, or none")
@@ -145,7 +149,7 @@ def output_name(raw: object) -> str:
 
 def _outputs(raw: object) -> OutputNames:
     if not isinstance(raw, Mapping):
-        raise FieldError("expected a table like [outputs] rss = \"rss.xml\"")
+        raise FieldError('expected a table like [outputs] rss = "rss.xml"')
     unknown = set(raw) - {"rss", "atom", "json"}
     if unknown:
         raise FieldError(f"unknown feed format(s): {', '.join(sorted(unknown))}")
@@ -177,13 +181,13 @@ KEYS: Mapping[str, Key] = MappingProxyType(
         "language": Key("language", _language, "Language tag of the feeds"),
         "author": Key("author", _author, 'Default author: a name or {name, email, url}'),
         "timezone": Key("timezone", _timezone, "IANA time zone for dates written without one"),
-        "permalink": Key("permalink", _nonempty, "Item URL pattern (:year :month :day :slug :category)"),
+        "permalink": Key("permalink", _nonempty, "Item URL pattern (:year :month :day :slug)"),
         "limit": Key("limit", _count, "At most this many items per feed (0 = every post)"),
-        "budget": Key("budget", parse_size, "Byte budget of one feed file (\"none\" = no budget)"),
+        "budget": Key("budget", parse_size, 'Byte budget of one feed ("none" = no budget)'),
         "item_budget": Key("item_budget", _item_budget, "Byte cap of one item's content"),
         "include_future": Key("include_future", _bool, "Publish posts dated in the future"),
-        "unwrap_proxies": Key("unwrap_proxies", _bool, "Replace CORS-proxy image URLs by the inner URL"),
-        "full_content": Key("full_content", _bool, "Full content in feeds (false = summaries only)"),
+        "unwrap_proxies": Key("unwrap_proxies", _bool, "Use the inner URL of CORS-proxy images"),
+        "full_content": Key("full_content", _bool, "Full content (false = summaries only)"),
         "summary_length": Key("summary_length", _summary_length, "Length of generated summaries"),
         "patterns": Key("patterns", _patterns, "File name patterns of posts"),
         "icon": Key("icon", _optional_url, "Feed icon URL"),
@@ -217,7 +221,9 @@ def apply(site: Site, data: Mapping[str, object], source: str) -> tuple[Site, li
     for key, raw in data.items():
         spec = KEYS.get(key)
         if spec is None:
-            problems.append(Diagnostic(source, key, "unknown configuration key; ignored", Severity.WARNING))
+            problems.append(
+                Diagnostic(source, key, "unknown configuration key; ignored", Severity.WARNING)
+            )
             continue
         try:
             changes[spec.attr] = spec.parse(raw)
@@ -243,7 +249,7 @@ def read_table(path: Path) -> Mapping[str, object]:
 
 
 def find_config(places: Sequence[Path]) -> Path | None:
-    """The first ``laojia-feed.toml``, or pyproject.toml with ``[tool.laojia-feed]``, in ``places``."""
+    """The first laojia-feed.toml, or pyproject.toml with [tool.laojia-feed], in ``places``."""
     for place in places:
         candidate = place / CONFIG_NAME
         if candidate.is_file():
@@ -288,4 +294,3 @@ def load_config(
             )
         )
     return Config(site, source, tuple(problems))
-

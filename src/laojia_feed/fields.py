@@ -93,7 +93,9 @@ def plain_text(raw: str) -> str:
     """
     text = raw
     for _ in range(4):
-        stripped = html_lib.unescape(nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}))
+        stripped = html_lib.unescape(
+            nh3.clean(text, tags=set(), clean_content_tags={"script", "style"})
+        )
         if stripped == text:
             break
         text = stripped
@@ -343,7 +345,9 @@ class FieldSpec:
 FIELDS: Mapping[str, FieldSpec] = MappingProxyType(
     {
         "title": FieldSpec(("title",), parse_title),
-        "date": FieldSpec(("date", "pubDate", "pubdate", "publishDate", "created"), parse_published),
+        "date": FieldSpec(
+            ("date", "pubDate", "pubdate", "publishDate", "created"), parse_published
+        ),
         "updated": FieldSpec(
             ("updated", "lastmod", "lastMod", "modified", "last_modified_at", "update"),
             parse_updated,

@@ -60,10 +60,10 @@ class _Collector:
             yield
         except FieldError as problem:
             self.found.append(Diagnostic(self.display, field, str(problem)))
-            raise _Skip from problem
+            raise _SkipPostError from problem
 
 
-class _Skip(Exception):
+class _SkipPostError(Exception):
     """Internal: the post cannot go on (its error is already collected)."""
 
 
@@ -90,7 +90,7 @@ def load_post(
             text = decode.decode_text(data, report.warner("file"))
         with report.stage("front matter"):
             raw = frontmatter.split_post(text, report.warner("front matter"))
-    except _Skip:
+    except _SkipPostError:
         return Outcome(diagnostics=tuple(report.found))
     ctx = fields.Context(site=site, tz=tz, relpath=found.relpath)
     parsed = fields.parse_fields(raw.meta, ctx, display)

@@ -18,7 +18,7 @@ from typing import TypeAlias
 
 #: A JSON-compatible value: what unknown front-matter keys are kept as.
 JSONValue: TypeAlias = (
-    "None | bool | int | float | str | tuple[JSONValue, ...] | Mapping[str, JSONValue]"
+    "bool | int | float | str | tuple[JSONValue, ...] | Mapping[str, JSONValue] | None"
 )
 
 
