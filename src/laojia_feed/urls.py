@@ -23,7 +23,7 @@ from urllib.parse import unquote, urljoin
 
 import idna
 
-from .model import FieldError
+from .model import FieldError, Warn
 
 #: An IP address of either family.
 IPAddress: TypeAlias = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -211,7 +211,7 @@ def _normalize_host(raw: str) -> str:
         host = _to_ascii(host)
     host = host.lower()
     if not host:
-        raise FieldError("has no host")
+        raise FieldError(f"{_show(raw)} is not a valid host name")
     if any(char in _FORBIDDEN_HOST for char in host):
         raise FieldError(f"{_show(host)} is not a valid host name")
     if _ends_in_number(host) and _parse_ipv4(host) is None:
@@ -301,6 +301,8 @@ def normalize_url(raw: str) -> str:
     if scheme in _SPECIAL:
         head = head.lstrip("/")
         authority, slash, path = head.partition("/")
+        if not authority:
+            raise FieldError(f"{_show(text)} has no host")
         netloc = _normalize_authority(scheme, authority)
         encoded = _remove_dot_segments(slash + _encode(path, _PATH_SAFE))
         return f"{scheme}://{netloc}{encoded}{query}{fragment}"
@@ -360,3 +362,265 @@ def join_url(base: str, ref: str) -> str | None:
         return _resolve(base, ref, LINK_SCHEMES)
     except ValueError:
         return None
+
+
+def _unwrap_ipv6(address: ipaddress.IPv6Address) -> IPAddress:
+    """An IPv4-mapped IPv6 address as its IPv4 address; others unchanged."""
+    mapped = address.ipv4_mapped
+    return mapped if mapped is not None else address
+
+
+def host_address(host: str) -> IPAddress | None:
+    """The IP address a host literal means to a browser, or None for a host name.
+
+    Accepts bracketed or bare IPv6 (an IPv4-mapped one gives its IPv4) and every
+    IPv4 spelling ``inet_aton`` and browsers accept: ``127.1``, ``0x7f000001``,
+    ``2130706433``, ``0177.0.0.1``, ``0x7f.1``, a trailing dot.
+    """
+    if not isinstance(host, str):
+        return None
+    text = host.strip().lower()
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+    if ":" in text:
+        try:
+            return _unwrap_ipv6(ipaddress.IPv6Address(text))
+        except ValueError:
+            return None
+    if not text.isascii():
+        try:
+            text = _to_ascii(text).lower()
+        except FieldError:
+            return None
+    return _parse_ipv4(text)
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses a transition prefix (6to4, Teredo, NAT64) carries."""
+    found: list[ipaddress.IPv4Address] = []
+    if address.sixtofour is not None:
+        found.append(address.sixtofour)
+    if address.teredo is not None:
+        found.extend(address.teredo)
+    if address in _NAT64:
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return found
+
+
+def is_public_address(ip: IPAddress) -> bool:
+    """True when ``ip`` is a globally routable unicast address anyone may be sent to.
+
+    False for loopback, private, link-local (cloud metadata included), shared,
+    benchmarking, documentation, reserved, multicast and unspecified addresses,
+    and for IPv6 transition addresses (IPv4-mapped, 6to4, Teredo, NAT64) whose
+    IPv4 address is one of those.
+    """
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return is_public_address(ip.ipv4_mapped)
+        embedded = _embedded_ipv4(ip)
+        if ip in _NAT64:
+            return all(is_public_address(inner) for inner in embedded)
+        if ip in _NAT64_LOCAL or ip.is_site_local:
+            return False
+        if not all(is_public_address(inner) for inner in embedded):
+            return False
+    elif not isinstance(ip, ipaddress.IPv4Address):
+        return False
+    return ip.is_global and not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+    )
+
+
+def is_legacy_numeric_host(host: str) -> bool:
+    """True for an IPv4 host not written as four dotted decimals (``127.1``, ``0x7f000001``)."""
+    address = host_address(host)
+    return isinstance(address, ipaddress.IPv4Address) and str(address) != host.strip().lower()
+
+
+def _host_of(url: str) -> tuple[str, bool]:
+    """The host of a normalized hierarchical URL, and whether it carries credentials."""
+    authority = url.partition("://")[2]
+    for end in "/?#":
+        authority = authority.partition(end)[0]
+    _, at, hostport = authority.rpartition("@")
+    if hostport.startswith("["):
+        host = hostport.partition("]")[0] + "]"
+    else:
+        host = hostport.partition(":")[0]
+    return host, bool(at)
+
+
+def _host_problem(host: str) -> str | None:
+    """Why a normalized host cannot be published, or None."""
+    if not host.startswith("[") and not host.strip("."):
+        return "has no host"
+    address = host_address(host)
+    bare = host.strip("[]")
+    if address is not None:
+        if not is_public_address(address):
+            return f"points to {address}, which is not a public address"
+        if isinstance(address, ipaddress.IPv4Address) and str(address) != bare:
+            return f"writes the address {address} as {host}, a numeric form that hides it"
+        return None
+    name = host.rstrip(".")
+    if "." not in name:
+        return f"points to {name}, a host name that only exists on a local network"
+    for suffix in _LOCAL_SUFFIXES:
+        if name == suffix or name.endswith("." + suffix):
+            return f"points to {name}, a host name that only exists on a local network"
+    return None
+
+
+def _inner_candidates(url: str) -> list[str]:
+    """Absolute http(s) URLs a proxy wrapper carries: whole query, parameter values, path."""
+    head, _, query = url.partition("#")[0].partition("?")
+    pieces = [query]
+    for param in query.split("&"):
+        pieces.extend((param, param.partition("=")[2]))
+    path_match = _INNER_IN_PATH.search("/" + head.partition("://")[2].partition("/")[2])
+    found: list[str] = []
+    for piece in pieces:
+        inner = _decode_inner(piece)
+        if inner is not None and inner not in found:
+            found.append(inner)
+    if path_match is not None:
+        inner = _decode_inner(path_match.group(1) + ("?" + query if query else ""))
+        if inner is not None and inner not in found:
+            found.append(inner)
+    return found
+
+
+def _decode_inner(piece: str) -> str | None:
+    """``piece`` as an absolute http(s) URL, percent-decoding up to three times; or None."""
+    text = piece
+    for _ in range(4):
+        stripped = _clean(text)
+        if _INNER.match(stripped):
+            return stripped
+        decoded = unquote(text)
+        if decoded == text:
+            return None
+        text = decoded
+    return None
+
+
+def proxy_inner_url(url: str) -> str | None:
+    """The URL a CORS-proxy wrapper fetches, as written (decoded, not normalized), or None.
+
+    Looks at the whole query (``?http://…``), then each parameter value
+    (``?url=http%3A%2F%2F…``), then a path that carries a URL
+    (``https://proxy/https://…``).
+    """
+    if not isinstance(url, str):
+        return None
+    candidates = _inner_candidates(_clean(url))
+    return candidates[0] if candidates else None
+
+
+def _unsafe_reason(url: str, depth: int) -> str | None:
+    try:
+        normalized = normalize_url(url)
+    except FieldError as error:
+        return str(error)
+    scheme = _scheme_of(normalized)
+    if scheme not in WEB_SCHEMES:
+        return f"{_show(normalized)} uses the {scheme}: scheme; only http and https are allowed"
+    host, has_credentials = _host_of(normalized)
+    if has_credentials:
+        return f"{_show(normalized)} contains a user name or password"
+    problem = _host_problem(host)
+    if problem is not None:
+        return f"{_show(normalized)} {problem}"
+    for inner in _inner_candidates(normalized):
+        if depth >= _MAX_PROXY_DEPTH:
+            return f"{_show(normalized)} wraps too many proxied URLs"
+        reason = _unsafe_reason(inner, depth + 1)
+        if reason is not None:
+            return f"{_show(normalized)} wraps a URL that cannot be used: {reason}"
+    return None
+
+
+def is_safe_public_url(url: str) -> str | None:
+    """None when ``url`` may be published and fetched by readers, else why not.
+
+    The URL must be absolute http(s), without credentials, on a public IP
+    address written as four dotted decimals or a host name that resolves on the
+    public internet (not ``localhost``, ``*.local``, ``*.internal``, ``*.lan``,
+    ``*.home.arpa``, single labels...). A URL wrapped by a CORS proxy must obey
+    the same rules.
+    """
+    if not isinstance(url, str):
+        return "is not text"
+    return _unsafe_reason(url, 0)
+
+
+def _describe(raw: object) -> str:
+    """What a non-text front-matter value is, in words."""
+    if isinstance(raw, bool):
+        return "true/false"
+    if isinstance(raw, int | float):
+        return "a number"
+    if isinstance(raw, dict):
+        return "a mapping"
+    return f"a {type(raw).__name__} value"
+
+
+def _pick_text(raw: object, warn: Warn) -> str | None:
+    """The string to use from a front-matter value: a string, or a list's first string."""
+    if raw is None or isinstance(raw, str):
+        return raw
+    if isinstance(raw, list | tuple):
+        texts = [item for item in raw if isinstance(item, str) and _clean(item)]
+        if not raw:
+            return None
+        if not texts:
+            warn("is a list without any URL in it; dropped")
+            return None
+        warn(f"is a list; using its first URL {_show(texts[0])}")
+        return texts[0]
+    warn(f"is {_describe(raw)}, not a URL; dropped")
+    return None
+
+
+def check_image_url(
+    raw: object, site_url: str, warn: Warn, *, unwrap_proxies: bool = False
+) -> str | None:
+    """Validate a thumbnail/headimg/cover value: a normalized absolute http(s) URL, or None.
+
+    Relative values are resolved against ``site_url``. A value that cannot be
+    published (see :func:`is_safe_public_url`) is dropped with a warning; an
+    empty one is None silently. With ``unwrap_proxies`` the URL inside a
+    CORS-proxy wrapper is returned instead of the wrapper.
+    """
+    try:
+        text = _pick_text(raw, warn)
+        if text is None or not _clean(text):
+            return None
+        url = _resolve(site_url, text, WEB_SCHEMES)
+    except FieldError as error:
+        warn(f"{error}; dropped")
+        return None
+    reason = is_safe_public_url(url)
+    if reason is not None:
+        warn(f"{reason}; dropped")
+        return None
+    return _unwrap(url) if unwrap_proxies else url
+
+
+def _unwrap(url: str) -> str:
+    """The innermost URL of (already validated) proxy wrappers, normalized."""
+    for _ in range(_MAX_PROXY_DEPTH):
+        inner = proxy_inner_url(url)
+        if inner is None:
+            break
+        try:
+            url = normalize_url(inner)
+        except FieldError:
+            break
+    return url
