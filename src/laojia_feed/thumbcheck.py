@@ -1,0 +1,316 @@
+"""Opt-in reachability check of image URLs (``--check-thumbnails``) that cannot become SSRF.
+
+Every host is resolved once, here; the URL is refused without connecting when
+any address it resolves to is not allowed (by default: not public), or when the
+host is a legacy numeric IPv4 spelling. The connection then goes to the checked
+address itself, never through a second DNS lookup (no DNS rebinding), with the
+right ``Host`` header and, for https, TLS verified against the host name.
+Redirects are followed by hand, each hop checked by the same rules. Stdlib only.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from .model import FieldError
+from .urls import (
+    IPAddress,
+    host_address,
+    is_legacy_numeric_host,
+    is_public_address,
+    join_url,
+    normalize_url,
+    proxy_inner_url,
+)
+
+#: Statuses that send us elsewhere.
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+#: Statuses after which a HEAD request is retried as a ranged GET.
+_HEAD_REFUSED = frozenset({403, 405, 501})
+
+#: At most this many body bytes are read from a GET.
+_MAX_BODY = 4096
+
+#: Proxy wrappers are unwrapped at most this deep.
+_MAX_DEPTH = 3
+
+_HEADERS = {
+    "User-Agent": "laojia-feed thumbnail check",
+    "Accept": "image/*,*/*;q=0.5",
+}
+
+#: Host name and port → the addresses it resolves to (as strings).
+Resolver = Callable[[str, int], list[str]]
+
+#: Whether a connection to this address is allowed.
+Allow = Callable[[IPAddress], bool]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What checking one URL found."""
+
+    #: The URL as given.
+    url: str
+    #: True when the image answered 2xx.
+    ok: bool
+    #: The last HTTP status received, if any.
+    status: int | None
+    #: ``OK``, or why the check failed (refused address, timeout, HTTP status...).
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Settings:
+    timeout: float
+    max_redirects: int
+    resolve: Resolver
+    allow: Allow
+
+
+class _RefusedError(Exception):
+    """A URL that must not be fetched, or a hop that failed; the message says why."""
+
+    def __init__(self, reason: str, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+def resolve_host(host: str, port: int) -> list[str]:
+    """The addresses ``host`` resolves to, through the system resolver."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def _connect(address: str, port: int, timeout: float) -> socket.socket:
+    """A TCP connection to exactly this IP address."""
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect((address, port))
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+class _PinnedHTTP(http.client.HTTPConnection):
+    """HTTP to a checked address, with the original host name in ``Host``."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = _connect(self._address, self.port, float(self.timeout or 5.0))
+
+
+class _PinnedHTTPS(http.client.HTTPConnection):
+    """HTTPS to a checked address; the certificate is verified against the host name."""
+
+    default_port = http.client.HTTPS_PORT
+
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+        self._tls = ssl.create_default_context()
+
+    def connect(self) -> None:
+        sock = _connect(self._address, self.port, float(self.timeout or 5.0))
+        try:
+            self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
+        except BaseException:
+            sock.close()
+            raise
+
+
+def _split(url: str) -> tuple[str, str, int, str]:
+    """Scheme, host (no brackets), port and request target of a normalized URL."""
+    scheme, _, rest = url.partition("://")
+    rest = rest.partition("#")[0]
+    cut = min((i for i in (rest.find("/"), rest.find("?")) if i >= 0), default=len(rest))
+    authority, target = rest[:cut], rest[cut:]
+    if not target.startswith("/"):
+        target = "/" + target
+    if "@" in authority:
+        raise _RefusedError("the URL contains a user name or password")
+    if authority.startswith("["):
+        host, _, port_text = authority[1:].partition("]")
+        port_text = port_text.removeprefix(":")
+    else:
+        host, _, port_text = authority.partition(":")
+    port = int(port_text) if port_text else (443 if scheme == "https" else 80)
+    return scheme, host, port, target
+
+
+def _parse_address(text: str) -> IPAddress:
+    """A resolver's answer as an address (scope ids dropped)."""
+    try:
+        return ipaddress.ip_address(text.partition("%")[0])
+    except ValueError:
+        raise _RefusedError(f"the resolver answered {text!r}, which is not an IP address") from None
+
+
+def _vetted_address(host: str, port: int, settings: _Settings) -> str:
+    """The address to connect to, after checking every address the host has."""
+    literal = host_address(host)
+    if literal is not None:
+        if is_legacy_numeric_host(host):
+            raise _RefusedError(f"{host} is a numeric form of {literal}; refused")
+        if not settings.allow(literal):
+            raise _RefusedError(f"{literal} is not a public address; refused")
+        return str(literal)
+    try:
+        answers = list(settings.resolve(host, port))
+    except (OSError, UnicodeError, ValueError) as error:
+        raise _RefusedError(f"cannot resolve {host}: {error}") from None
+    if not answers:
+        raise _RefusedError(f"{host} does not resolve to any address")
+    addresses = [_parse_address(answer) for answer in answers]
+    for address in addresses:
+        if not settings.allow(address):
+            raise _RefusedError(
+                f"{host} resolves to {address}, which is not a public address; refused"
+            )
+    first = addresses[0]
+    if isinstance(first, ipaddress.IPv6Address) and first.ipv4_mapped is not None:
+        return str(first.ipv4_mapped)
+    return str(first)
+
+
+def _request(
+    connection: http.client.HTTPConnection, method: str, target: str
+) -> tuple[int, str | None]:
+    """Send one request; the status and Location header (the body is barely read)."""
+    headers = dict(_HEADERS)
+    if method == "GET":
+        headers["Range"] = "bytes=0-0"
+    connection.request(method, target, headers=headers)
+    response = connection.getresponse()
+    if method == "GET":
+        response.read(_MAX_BODY)
+    return response.status, response.getheader("Location")
+
+
+def _fetch(url: str, settings: _Settings) -> tuple[int, str | None]:
+    """HEAD (then ranged GET if refused) one normalized URL at a vetted address."""
+    scheme, host, port, target = _split(url)
+    if scheme not in ("http", "https"):
+        raise _RefusedError(f"only http and https are checked, not {scheme}:")
+    address = _vetted_address(host, port, settings)
+    kind = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
+    connection = kind(host, port, address, settings.timeout)
+    try:
+        status, location = _request(connection, "HEAD", target)
+        if status in _HEAD_REFUSED:
+            connection.close()
+            connection = kind(host, port, address, settings.timeout)
+            status, location = _request(connection, "GET", target)
+        return status, location
+    finally:
+        connection.close()
+
+
+def _check(url: str, settings: _Settings, depth: int) -> tuple[int | None, str | None]:
+    """Check ``url`` (inner proxied URL first, redirects followed); (status, failure)."""
+    try:
+        current = normalize_url(url)
+    except FieldError as error:
+        return None, str(error)
+    inner = proxy_inner_url(current)
+    if inner is not None:
+        if depth >= _MAX_DEPTH:
+            return None, "too many nested proxy URLs"
+        inner_status, problem = _check(inner, settings, depth + 1)
+        if problem is not None:
+            return inner_status, f"the proxied URL {inner} failed: {problem}"
+    status: int | None = None
+    for hop in range(settings.max_redirects + 1):
+        try:
+            status, location = _fetch(current, settings)
+        except _RefusedError as refused:
+            return refused.status, refused.reason if hop == 0 else f"{current}: {refused.reason}"
+        if status not in _REDIRECTS:
+            return status, None if 200 <= status < 300 else f"HTTP status {status}"
+        if location is None:
+            return status, f"HTTP status {status} without a Location"
+        target = join_url(current, location)
+        if target is None or not target.startswith(("http://", "https://")):
+            return status, f"redirects to an unusable location {location!r}"
+        current = target
+    return status, f"more than {settings.max_redirects} redirects"
+
+
+def _failure_reason(error: BaseException) -> str:
+    """A short sentence for a network error."""
+    if isinstance(error, TimeoutError):
+        return "timed out"
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return f"TLS certificate rejected: {error.verify_message}"
+    if isinstance(error, ssl.SSLError):
+        return f"TLS failed: {error.reason}"
+    if isinstance(error, http.client.HTTPException):
+        return f"bad HTTP response: {type(error).__name__}"
+    if isinstance(error, OSError):
+        return f"connection failed: {error.strerror or error}"
+    return f"check failed: {type(error).__name__}"
+
+
+def _check_one(url: object, settings: _Settings) -> CheckResult:
+    """Check one URL; never raises."""
+    text = url if isinstance(url, str) else repr(url)
+    if not isinstance(url, str):
+        return CheckResult(text, False, None, "is not text")
+    try:
+        status, problem = _check(url, settings, 0)
+    except Exception as error:  # a failed check is a result, never a crash
+        return CheckResult(url, False, None, _failure_reason(error))
+    return CheckResult(url, problem is None, status, problem or "OK")
+
+
+def _bounded(value: object, low: float, high: float, default: float) -> float:
+    """``value`` as a number within [low, high], or ``default`` when it is not a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return default
+    return min(max(float(value), low), high)
+
+
+def check_urls(
+    urls: Iterable[str],
+    *,
+    timeout: float = 5.0,
+    concurrency: int = 8,
+    max_redirects: int = 3,
+    resolve: Resolver = resolve_host,
+    allow: Allow = is_public_address,
+) -> dict[str, CheckResult]:
+    """Check that each image URL answers 2xx, without ever reaching a non-public address.
+
+    Returns one result per distinct URL (a non-text item is keyed by its
+    ``repr``). Never raises: every failure is a ``CheckResult(ok=False)``.
+    """
+    settings = _Settings(
+        timeout=_bounded(timeout, 0.05, 60.0, 5.0),
+        max_redirects=int(_bounded(max_redirects, 0, 20, 3)),
+        resolve=resolve,
+        allow=allow,
+    )
+    items: dict[str, object] = {}
+    try:
+        for item in urls:
+            items.setdefault(item if isinstance(item, str) else repr(item), item)
+    except Exception as error:  # a broken iterable is reported, not raised
+        return {"": CheckResult("", False, None, f"cannot read the URLs: {error}")}
+    workers = int(_bounded(concurrency, 1, 64, 8))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="thumbcheck") as pool:
+        results = list(pool.map(lambda item: _check_one(item, settings), items.values()))
+    return {result.url: result for result in results}
