@@ -1,0 +1,78 @@
+"""The output formats as data: one :class:`FeedFormat` record per format, no branching.
+
+Like Hugo's output formats, a format is a name, a media type, a default file name and a
+render function ``FeedDocument -> bytes``. Callers loop over :data:`FORMATS` or look one
+up with :func:`format_named`; adding a format means adding a record.
+
+Importing this package is cheap: feedgen and lxml are imported by the RSS and Atom
+modules on the first render, not here (a CLI that only checks posts never pays for them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from laojia_feed.model import FeedDocument, FieldError, OutputNames
+
+__all__ = ["FORMATS", "FeedFormat", "format_named"]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFormat:
+    """One output format."""
+
+    #: Short name: ``rss``, ``atom`` or ``json`` (also the key in ``FeedDocument.feed_urls``
+    #: and the field of :class:`~laojia_feed.model.OutputNames`).
+    name: str
+    #: Media type to serve the file with.
+    media_type: str
+    #: File name used when the site configures none (equals the ``OutputNames`` default).
+    default_filename: str
+    #: Serializer: the document → the file's bytes. Does no I/O.
+    render: Callable[[FeedDocument], bytes]
+
+    def filename(self, names: OutputNames) -> str:
+        """This format's file name in ``names`` ("" when the site disabled it)."""
+        configured: str = getattr(names, self.name)
+        return configured
+
+
+def _render_rss(doc: FeedDocument) -> bytes:
+    from laojia_feed.formats.rss import render_rss
+
+    return render_rss(doc)
+
+
+def _render_atom(doc: FeedDocument) -> bytes:
+    from laojia_feed.formats.atom import render_atom
+
+    return render_atom(doc)
+
+
+def _render_json(doc: FeedDocument) -> bytes:
+    from laojia_feed.formats.jsonfeed import render_json
+
+    return render_json(doc)
+
+
+#: Every format, in the order feeds are written and listed.
+FORMATS: tuple[FeedFormat, ...] = (
+    FeedFormat("rss", "application/rss+xml", "rss.xml", _render_rss),
+    FeedFormat("atom", "application/atom+xml", "atom.xml", _render_atom),
+    FeedFormat("json", "application/feed+json", "feed.json", _render_json),
+)
+
+_BY_NAME = {feed_format.name: feed_format for feed_format in FORMATS}
+
+
+def format_named(name: str) -> FeedFormat:
+    """The format called ``name`` (``rss``, ``atom``, ``json``; case-insensitive).
+
+    Raises :class:`~laojia_feed.model.FieldError` for an unknown name.
+    """
+    found = _BY_NAME.get(name.strip().lower()) if isinstance(name, str) else None
+    if found is None:
+        known = ", ".join(_BY_NAME)
+        raise FieldError(f"{name!r} is not a feed format (known: {known})")
+    return found

@@ -1,0 +1,166 @@
+"""Atom 1.0 (RFC 4287): serialize a :class:`~laojia_feed.model.FeedDocument` to bytes.
+
+Built with feedgen, avoiding its traps (PITFALLS.md): entries keep the document order
+(``order="append"``), every entry's ``updated`` and ``published`` come from the article
+and the feed's ``updated`` from ``doc.updated`` (never the clock), content is
+``type="html"`` (never feedgen's invalid ``type="CDATA"``). The image is a
+``<link rel="enclosure">`` and the hub and RFC 5005 links are written by small
+extensions (feedgen drops ``rel`` on entry links and allows a fixed list of
+relations). Ids that are not absolute IRIs become stable ``urn:uuid:`` ids
+(:func:`~laojia_feed.formats._common.atom_id`).
+
+No I/O: bytes out, the caller writes them.
+"""
+
+from __future__ import annotations
+
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from laojia_feed.formats._common import (
+    GENERATOR_NAME,
+    GENERATOR_URI,
+    GENERATOR_VERSION,
+    atom_id,
+    clean_document,
+    feed_author,
+    feed_title,
+    image_type,
+    item_authors,
+    item_id,
+    item_terms,
+    item_title,
+    normalize_time,
+    with_stylesheet,
+)
+from laojia_feed.model import Author, FeedDocument, FeedItem, Site
+
+#: Media type of an Atom document.
+MEDIA_TYPE = "application/atom+xml"
+
+#: feedgen writes the Atom namespace as a plain ``xmlns`` attribute on ``<feed>``, so the
+#: elements it builds (and ours, to match) carry no namespace in the lxml tree.
+_LINK = "link"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+#: Name under which our extension is registered on the feed and on each entry.
+_EXTENSION = "laojia"
+
+
+class _FeedExtension:
+    """feedgen feed extension: links whose relation feedgen's fixed list may refuse."""
+
+    def __init__(self) -> None:
+        #: (rel, href) pairs, written in this order.
+        self.links: tuple[tuple[str, str], ...] = ()
+
+    def extend_ns(self) -> dict[str, str]:
+        return {}
+
+    def extend_atom(self, feed: etree._Element) -> etree._Element:
+        for rel, href in self.links:
+            etree.SubElement(feed, _LINK, href=href, rel=rel)
+        return feed
+
+    def extend_rss(self, feed: etree._Element) -> etree._Element:
+        return feed
+
+
+class _EntryExtension:
+    """feedgen entry extension: the enclosure link and ``xml:lang``.
+
+    feedgen 1.0 loses ``rel`` and ``type`` of entry links (``FeedEntry.atom_entry``
+    rebinds its loop variable to the new element before reading them), so an image
+    link would come out as a second *alternate* link: it is written here instead.
+    """
+
+    def __init__(self) -> None:
+        self.language: str | None = None
+        self.enclosure: str | None = None
+
+    def extend_ns(self) -> dict[str, str]:
+        return {}
+
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
+        if self.enclosure:
+            kind = image_type(self.enclosure)
+            etree.SubElement(entry, _LINK, href=self.enclosure, rel="enclosure", type=kind)
+        if self.language:
+            entry.set(_XML_LANG, self.language)
+        return entry
+
+    def extend_rss(self, item: etree._Element) -> etree._Element:
+        return item
+
+
+def render_atom(doc: FeedDocument, *, stylesheet: str | None = None) -> bytes:
+    """The Atom 1.0 document of ``doc``: UTF-8, XML declaration, entries in document order.
+
+    ``stylesheet``: URL of an XSL stylesheet announced with ``<?xml-stylesheet?>``.
+    Characters XML forbids are removed if any text still holds one; never raises for them.
+    """
+    try:
+        xml = _serialize(doc)
+    except ValueError:
+        xml = _serialize(clean_document(doc))
+    return with_stylesheet(xml, stylesheet) + b"\n"
+
+
+def _person(author: Author) -> dict[str, str]:
+    person = {"name": author.name}
+    if author.email:
+        person["email"] = author.email
+    if author.url:
+        person["uri"] = author.url
+    return person
+
+
+def _serialize(doc: FeedDocument) -> bytes:
+    site = doc.site
+    fg = FeedGenerator()
+    fg.register_extension(_EXTENSION, _FeedExtension, _EntryExtension, atom=True, rss=False)
+    fg.id(site.url)
+    fg.title(feed_title(site))
+    fg.updated(normalize_time(doc.updated))
+    fg.author(_person(feed_author(site)))
+    fg.link(href=site.url, rel="alternate", type="text/html")
+    self_url = doc.feed_urls.get("atom")
+    if self_url:
+        fg.link(href=self_url, rel="self", type=MEDIA_TYPE)
+    if site.description:
+        fg.subtitle(site.description)
+    if site.language:
+        fg.language(site.language)
+    fg.generator(GENERATOR_NAME, version=GENERATOR_VERSION, uri=GENERATOR_URI)
+    if site.icon:
+        fg.icon(site.icon)
+    extra_links = (("hub", site.hub),) if site.hub else ()
+    getattr(fg, _EXTENSION).links = extra_links + tuple(doc.links.items())
+    for item in doc.items:
+        _add_entry(fg, item, site)
+    xml: bytes = fg.atom_str(pretty=False, encoding="UTF-8", xml_declaration=True)
+    return xml
+
+
+def _add_entry(fg: FeedGenerator, item: FeedItem, site: Site) -> None:
+    article = item.article
+    entry = fg.add_entry(order="append")
+    entry.id(atom_id(item_id(article), site.url))
+    entry.title(item_title(article))
+    entry.updated(normalize_time(article.updated))
+    entry.published(normalize_time(article.published))
+    # Written as <link href=…/>: no rel means "alternate" (RFC 4287 §4.2.7.2).
+    entry.link(href=article.url, rel="alternate")
+    authors = item_authors(article, site)
+    if authors:
+        entry.author([_person(author) for author in authors])
+    if site.full_content and item.rendered.content_html:
+        entry.content(item.rendered.content_html, type="html")
+    if item.rendered.summary:
+        entry.summary(item.rendered.summary)
+    terms = item_terms(article)
+    if terms:
+        entry.category([{"term": term} for term in terms])
+    extension: _EntryExtension = getattr(entry, _EXTENSION)
+    extension.language = article.language
+    extension.enclosure = article.image

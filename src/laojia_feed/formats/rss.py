@@ -1,0 +1,184 @@
+"""RSS 2.0: serialize a :class:`~laojia_feed.model.FeedDocument` to bytes through feedgen.
+
+feedgen's traps (PITFALLS.md) and how this module avoids them:
+
+- items keep the document order: ``add_entry(order="append")``;
+- ``<channel><link>`` is the href of feedgen's *last* link: the self link goes first,
+  the site URL last;
+- item dates are written here with :func:`email.utils.format_datetime` (English names,
+  no locale switching, no clock); the channel ``lastBuildDate`` is ``doc.updated``;
+- plain author names go to ``dc:creator`` (``<author>`` wants an e-mail address);
+- the image goes to ``media:content`` + ``media:thumbnail`` (an ``<enclosure>`` needs
+  a byte length nobody knows);
+- the hub and RFC 5005 links become ``atom:link`` elements (feedgen writes only self);
+- full content goes to ``content:encoded``; ``description`` holds the plain-text
+  summary, HTML-escaped since readers treat ``description`` as HTML.
+
+No I/O: bytes out, the caller writes them.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from laojia_feed.formats._common import (
+    GENERATOR_NAME,
+    GENERATOR_URI,
+    GENERATOR_VERSION,
+    clean_document,
+    feed_description,
+    feed_title,
+    image_type,
+    is_permalink,
+    item_authors,
+    item_id,
+    item_terms,
+    item_title,
+    normalize_time,
+    rfc822,
+    rfc3339,
+    with_stylesheet,
+)
+from laojia_feed.model import FeedDocument, FeedItem, Site
+
+#: Media type of an RSS document.
+MEDIA_TYPE = "application/rss+xml"
+
+_ATOM_NS = "http://www.w3.org/2005/Atom"
+_DC_NS = "http://purl.org/dc/elements/1.1/"
+_MEDIA_NS = "http://search.yahoo.com/mrss/"
+_ATOM_LINK = f"{{{_ATOM_NS}}}link"
+_ATOM_UPDATED = f"{{{_ATOM_NS}}}updated"
+_DC_CREATOR = f"{{{_DC_NS}}}creator"
+_DC_LANGUAGE = f"{{{_DC_NS}}}language"
+_MEDIA_CONTENT = f"{{{_MEDIA_NS}}}content"
+_MEDIA_THUMBNAIL = f"{{{_MEDIA_NS}}}thumbnail"
+
+#: Name under which our extension is registered on the feed and on each entry.
+_EXTENSION = "laojia"
+
+
+class _ChannelExtension:
+    """feedgen feed extension: namespaces, plus the ``atom:link`` elements feedgen omits."""
+
+    def __init__(self) -> None:
+        #: (rel, href) pairs, written in this order.
+        self.links: tuple[tuple[str, str], ...] = ()
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"dc": _DC_NS, "media": _MEDIA_NS}
+
+    def extend_rss(self, feed: etree._Element) -> etree._Element:
+        channel = feed[0]
+        for rel, href in self.links:
+            etree.SubElement(channel, _ATOM_LINK, href=href, rel=rel)
+        return feed
+
+    def extend_atom(self, feed: etree._Element) -> etree._Element:
+        return feed
+
+
+@dataclass(slots=True)
+class _ItemExtras:
+    """What one item needs beyond feedgen's own fields."""
+
+    pub_date: str = ""
+    updated: str | None = None
+    creators: tuple[str, ...] = ()
+    language: str | None = None
+    image: str | None = None
+
+
+class _ItemExtension:
+    """feedgen entry extension: pubDate, atom:updated, dc:creator, dc:language, media."""
+
+    def __init__(self) -> None:
+        self.extras = _ItemExtras()
+
+    def extend_ns(self) -> dict[str, str]:
+        return {}
+
+    def extend_rss(self, item: etree._Element) -> etree._Element:
+        extras = self.extras
+        etree.SubElement(item, "pubDate").text = extras.pub_date
+        if extras.updated is not None:
+            etree.SubElement(item, _ATOM_UPDATED).text = extras.updated
+        for name in extras.creators:
+            etree.SubElement(item, _DC_CREATOR).text = name
+        if extras.language:
+            etree.SubElement(item, _DC_LANGUAGE).text = extras.language
+        if extras.image:
+            kind = image_type(extras.image)
+            etree.SubElement(item, _MEDIA_CONTENT, url=extras.image, medium="image", type=kind)
+            etree.SubElement(item, _MEDIA_THUMBNAIL, url=extras.image)
+        return item
+
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
+        return entry
+
+
+def render_rss(doc: FeedDocument, *, stylesheet: str | None = None) -> bytes:
+    """The RSS 2.0 document of ``doc``: UTF-8, XML declaration, items in document order.
+
+    ``stylesheet``: URL of an XSL stylesheet announced with ``<?xml-stylesheet?>``.
+    Characters XML forbids are removed if any text still holds one; never raises for them.
+    """
+    try:
+        xml = _serialize(doc)
+    except ValueError:
+        xml = _serialize(clean_document(doc))
+    return with_stylesheet(xml, stylesheet) + b"\n"
+
+
+def _serialize(doc: FeedDocument) -> bytes:
+    site = doc.site
+    fg = FeedGenerator()
+    fg.register_extension(_EXTENSION, _ChannelExtension, _ItemExtension, atom=False, rss=True)
+    fg.title(feed_title(site))
+    fg.description(feed_description(site))
+    self_url = doc.feed_urls.get("rss")
+    if self_url:
+        fg.link(href=self_url, rel="self", type=MEDIA_TYPE)
+    fg.link(href=site.url, rel="alternate")  # last link: becomes <channel><link>
+    if site.language:
+        fg.language(site.language)
+    fg.generator(GENERATOR_NAME, version=GENERATOR_VERSION, uri=GENERATOR_URI)
+    fg.updated(normalize_time(doc.updated))
+    if site.icon:
+        fg.image(url=site.icon, title=feed_title(site), link=site.url)
+    extra_links = (("hub", site.hub),) if site.hub else ()
+    getattr(fg, _EXTENSION).links = extra_links + tuple(doc.links.items())
+    for item in doc.items:
+        _add_item(fg, item, site)
+    xml: bytes = fg.rss_str(pretty=False, encoding="UTF-8", xml_declaration=True)
+    return xml
+
+
+def _add_item(fg: FeedGenerator, item: FeedItem, site: Site) -> None:
+    article = item.article
+    entry = fg.add_entry(order="append")
+    entry.title(item_title(article))
+    entry.link(href=article.url)
+    entry.guid(item_id(article), permalink=is_permalink(article))
+    summary = item.rendered.summary
+    if summary:
+        entry.description(html.escape(summary, quote=False))
+    if site.full_content and item.rendered.content_html:
+        entry.content(item.rendered.content_html)
+    terms = item_terms(article)
+    if terms:
+        entry.category([{"term": term} for term in terms])
+    published = normalize_time(article.published)
+    updated = normalize_time(article.updated)
+    extension: _ItemExtension = getattr(entry, _EXTENSION)
+    extension.extras = _ItemExtras(
+        pub_date=rfc822(published),
+        updated=rfc3339(updated) if updated != published else None,
+        creators=tuple(author.name for author in item_authors(article, site)),
+        language=article.language,
+        image=article.image,
+    )
