@@ -311,10 +311,12 @@ def _regex_parser(pattern: str) -> _Parser:
 
 _TIME = r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d+))?)?"
 _WORD = r"[A-Z]{3,9}"
+#: An optional leading English weekday: ``Thu, `` ``Thu,`` ``Thursday ``.
+_WEEKDAY = rf"(?:(?P<weekday>{_WORD})(?:, ?| ))?"
 
 #: ``Thu, 09 Dec 2021 03:10:27 GMT`` (RFC 822/1123/2822; weekday, seconds, zone optional).
 _rfc822 = _regex_parser(
-    rf"(?:(?P<weekday>{_WORD}),? )?(?P<day>\d{{1,2}}) (?P<month>{_WORD})\.? "
+    rf"{_WEEKDAY}(?P<day>\d{{1,2}}) (?P<month>{_WORD})\.? "
     r"(?P<year>\d{4}|\d{2})"
     rf"(?: {_TIME}(?: ?{_ZONE})?(?: ?\([^()]*\))?)?"
 )
@@ -346,7 +348,7 @@ _chinese = _regex_parser(
 )
 #: ``December 9, 2021``, ``Thursday, Dec 9th, 2021 at 3:05 PM``.
 _english = _regex_parser(
-    rf"(?:(?P<weekday>{_WORD}),? )?(?P<month>{_WORD})\.? (?P<day>\d{{1,2}})(?:st|nd|rd|th)?,? "
+    rf"{_WEEKDAY}(?P<month>{_WORD})\.? (?P<day>\d{{1,2}})(?:st|nd|rd|th)?,? "
     r"(?P<year>\d{4})(?:,? (?:at )?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
     rf"(?: ?(?P<half>[AP]\.?M\.?))?(?: ?{_ZONE})?)?"
 )
