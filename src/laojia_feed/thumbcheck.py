@@ -155,19 +155,22 @@ def _split(url: str) -> tuple[str, str, int, str]:
 def _parse_address(text: str) -> IPAddress:
     """A resolver's answer as an address (scope ids dropped)."""
     try:
-        return ipaddress.ip_address(text.partition("%")[0])
+        address = ipaddress.ip_address(text.partition("%")[0])
     except ValueError:
         raise _RefusedError(f"the resolver answered {text!r}, which is not an IP address") from None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
 
 
 def _vetted_address(host: str, port: int, settings: _Settings) -> str:
     """The address to connect to, after checking every address the host has."""
     literal = host_address(host)
     if literal is not None:
-        if is_legacy_numeric_host(host):
-            raise _RefusedError(f"{host} is a numeric form of {literal}; refused")
         if not settings.allow(literal):
             raise _RefusedError(f"{literal} is not a public address; refused")
+        if is_legacy_numeric_host(host):
+            raise _RefusedError(f"{host} is a numeric form of {literal}; refused")
         return str(literal)
     try:
         answers = list(settings.resolve(host, port))
@@ -181,10 +184,7 @@ def _vetted_address(host: str, port: int, settings: _Settings) -> str:
             raise _RefusedError(
                 f"{host} resolves to {address}, which is not a public address; refused"
             )
-    first = addresses[0]
-    if isinstance(first, ipaddress.IPv6Address) and first.ipv4_mapped is not None:
-        return str(first.ipv4_mapped)
-    return str(first)
+    return str(addresses[0])
 
 
 def _request(
