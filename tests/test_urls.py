@@ -76,6 +76,8 @@ def test_join_url_resolves(ref: str, expected: str) -> None:
         "https://example.com:99999/",
         "http://1.2.3.999/",
         "http://host.123/",
+        "http://../",
+        "http://a..b/",
     ],
 )
 def test_join_url_refuses(ref: str) -> None:

@@ -212,7 +212,7 @@ def _normalize_host(raw: str) -> str:
     host = host.lower()
     if not host:
         raise FieldError(f"{_show(raw)} is not a valid host name")
-    if any(char in _FORBIDDEN_HOST for char in host):
+    if any(char in _FORBIDDEN_HOST for char in host) or "" in host.removesuffix(".").split("."):
         raise FieldError(f"{_show(host)} is not a valid host name")
     if _ends_in_number(host) and _parse_ipv4(host) is None:
         raise FieldError(f"{_show(host)} is not a valid IPv4 address")
