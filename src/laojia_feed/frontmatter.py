@@ -286,8 +286,8 @@ class HexoJSONHandler(_OurHandler):
         return _Block(text[start:stop], text.count("\n", 0, start) + 1, end)
 
     def parse(self, front: str, first_line: int, duplicates: list[str]) -> object:
-        if not front.lstrip().startswith("{"):
-            front = "{" + front + "}"
+        if not front.lstrip().startswith(("{", "[")):
+            front = "{" + front + "}"  # Hexo's bare fields; a list stays a list (and is refused)
         with _wrap_errors(_json_error, first_line):
             return json.loads(
                 front,
