@@ -1,0 +1,628 @@
+"""Turn a post body into what feeds carry: sanitized HTML, a plain-text summary, notes.
+
+Markdown goes through markdown-it-py (CommonMark + tables + strikethrough; raw HTML
+passes through). Every HTML payload then goes through nh3 (ammonia, html5ever) with
+the allow-lists below, and ``href``/``src`` are made absolute against the post's
+permalink in the same pass (:func:`laojia_feed.urls.join_url`, which refuses every
+scheme but http, https and mailto). The output never depends on CDATA and never
+holds a character XML forbids.
+
+Decisions worth knowing:
+
+* ``link_rel`` is None: no ``rel`` is added or kept. ``target`` is not allowed, so
+  ``noopener`` protects nothing, and feed readers apply their own link policy.
+* Bodies nested more than :data:`MAX_DEPTH` elements deep (html5ever's tree builder
+  is quadratic on such input and libxml2 silently drops text past 256 levels) are
+  published as their plain text in paragraphs, with a note.
+* Lazy-loaded images (``data-src`` & co.) are fixed with a real parse (lxml) before
+  sanitizing, only for bodies that have such an attribute, and only when an image
+  actually changes.
+"""
+
+from __future__ import annotations
+
+import functools
+import html as html_lib
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from html.parser import HTMLParser
+from types import MappingProxyType
+
+import lxml.etree
+import lxml.html
+import nh3
+from markdown_it import MarkdownIt
+
+from .model import Article, BodyFormat, Rendered, Site
+from .text import one_line, strip_forbidden
+from .urls import join_url
+
+__all__ = [
+    "MAX_DEPTH",
+    "MORE_MARKER",
+    "html_to_text",
+    "markdown_to_html",
+    "render",
+    "sanitize",
+    "summarize",
+]
+
+#: Hexo's excerpt separator ``<!-- more -->``, in any spacing or case.
+MORE_MARKER: re.Pattern[str] = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
+
+#: Deeper bodies are published as plain text (real posts nest a few dozen levels at most).
+MAX_DEPTH = 512
+
+#: Elements kept (their attributes are in :data:`ALLOWED_ATTRIBUTES`).
+ALLOWED_TAGS: frozenset[str] = frozenset(
+    {
+        "a", "abbr", "address", "article", "aside", "audio", "b", "bdi", "bdo",
+        "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
+        "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "footer",
+        "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img", "ins", "kbd",
+        "li", "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp",
+        "section", "small", "source", "span", "strong", "sub", "summary", "sup",
+        "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
+        "var", "video", "wbr",
+    }
+)  # fmt: skip
+
+#: Attributes kept, per element ("*": on every element). No style, no event handler,
+#: no srcset, no id (ids would clash inside a reader's page).
+ALLOWED_ATTRIBUTES: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "*": frozenset({"title", "lang", "dir"}),
+        "a": frozenset({"href", "hreflang"}),
+        "img": frozenset({"src", "alt", "width", "height"}),
+        "audio": frozenset({"src", "controls", "loop", "muted", "preload"}),
+        "video": frozenset(
+            {"src", "controls", "loop", "muted", "preload", "poster", "width", "height"}
+        ),
+        "source": frozenset({"src", "type"}),
+        "pre": frozenset({"class"}),
+        "code": frozenset({"class"}),
+        "td": frozenset({"colspan", "rowspan", "headers"}),
+        "th": frozenset({"colspan", "rowspan", "headers", "scope", "abbr"}),
+        "col": frozenset({"span"}),
+        "colgroup": frozenset({"span"}),
+        "ol": frozenset({"start", "reversed", "type"}),
+        "li": frozenset({"value"}),
+        "time": frozenset({"datetime"}),
+        "details": frozenset({"open"}),
+    }
+)
+
+#: The same, as the plain dict nh3 insists on.
+_NH3_ATTRIBUTES = dict(ALLOWED_ATTRIBUTES)
+
+#: URL schemes allowed in href/src/poster (join_url enforces the same list).
+URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+
+#: Elements removed together with everything inside them (their text must not leak).
+CLEAN_CONTENT_TAGS: frozenset[str] = frozenset(
+    {
+        "applet", "button", "embed", "frame", "frameset", "head", "iframe", "math",
+        "noembed", "noframes", "noscript", "object", "script", "select", "style",
+        "svg", "template", "textarea", "title",
+    }
+)  # fmt: skip
+
+#: Attributes holding a URL that :func:`_filter_attribute` resolves.
+_URL_ATTRIBUTES = frozenset({"href", "src", "poster"})
+
+#: Removed elements worth a note (others, such as <font> or <center>, go quietly).
+_NOTABLE_TAGS = CLEAN_CONTENT_TAGS - {"head", "title"} | {
+    "base", "form", "input", "link", "meta", "param", "plaintext", "xmp",
+}  # fmt: skip
+
+#: Where an element may hide an unsafe URL (checked for notes only).
+_NOTABLE_URL_ATTRIBUTES = frozenset(
+    {"href", "src", "poster", "action", "formaction", "data", "xlink:href", "background"}
+)
+
+#: Cheap test: could this body hold anything dangerous? Only then is it inventoried for
+#: notes. A superset of what :class:`_Inventory` reports (false hits only cost time).
+_SUSPICIOUS = re.compile(
+    r"<\s*/?\s*(?:" + "|".join(sorted(_NOTABLE_TAGS)) + r")\b"
+    r"|on[a-z]*\s*="
+    r"|(?:java|vb|live)script|data\s*:|&(?:#|tab;|newline;|colon;)|[\x00-\x1f]"
+    r"|(?:href|src|poster|action|data|background)\s*=\s*[\"']?\s*(?!https?:|mailto:)"
+    r"[a-z][a-z0-9+.\-]*:",
+    re.IGNORECASE,
+)
+
+#: Lazy-loading attributes, in order of preference; the last one is a srcset.
+_LAZY_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "data-srcset", "srcset")
+_LAZY_HINT = re.compile(r"<img\b[^>]*\b(?:data-src|data-original|data-lazy-src|srcset)", re.I)
+
+#: File names of the spinners and blank GIFs that lazy-loading plugins put in ``src``.
+_PLACEHOLDER = re.compile(
+    r"(?:^|[/_\-])(?:loading|loader|lazy|lazyload|blank|spacer|pixel|transparent|"
+    r"placeholder|grey|gray|empty|1x1)\.(?:gif|png|svg|webp)$",
+    re.IGNORECASE,
+)
+
+#: Elements whose text is not text (never part of a summary).
+_NO_TEXT = frozenset(CLEAN_CONTENT_TAGS | {"head"})
+
+#: Elements that break a line: their text is never glued to the text around them.
+_BLOCKS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "br", "caption", "dd", "details",
+        "div", "dl", "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4",
+        "h5", "h6", "header", "hr", "img", "li", "main", "nav", "ol", "p", "pre",
+        "section", "summary", "table", "td", "th", "tr", "ul",
+    }
+)  # fmt: skip
+
+#: HTML elements that have no end tag (they never deepen the tree).
+_VOID = frozenset(
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+        "param", "source", "track", "wbr",
+    }
+)  # fmt: skip
+
+#: Elements whose end tag may be left out: html5ever and libxml2 close them on their
+#: next sibling, so they are not counted when guessing the depth.
+_OPTIONAL_END = frozenset(
+    {
+        "caption", "colgroup", "dd", "dt", "li", "optgroup", "option", "p", "rb", "rp",
+        "rt", "rtc", "tbody", "td", "tfoot", "th", "thead", "tr",
+    }
+)  # fmt: skip
+
+_TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
+_SPACES = re.compile(r"[^\S\n]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+
+#: How far back summarize() looks for a word break before cutting inside a word.
+_WORD_BREAK_WINDOW = 20
+
+#: markdown-it's nesting limit: block content past it is dropped by markdown-it.
+_MAX_MARKDOWN_NESTING = 20
+
+
+# ---------------------------------------------------------------------------
+# Markdown
+
+
+@functools.cache
+def _markdown() -> MarkdownIt:
+    """The one Markdown parser: CommonMark with tables and strikethrough, raw HTML on."""
+    md = MarkdownIt("commonmark", {"maxNesting": _MAX_MARKDOWN_NESTING})
+    return md.enable(["table", "strikethrough"])
+
+
+def _plain_paragraphs(text: str) -> str:
+    """Text as escaped paragraphs, split at blank lines."""
+    parts = (p.strip() for p in re.split(r"\n\s*\n", text))
+    return "".join(f"<p>{html_lib.escape(p, quote=False)}</p>\n" for p in parts if p)
+
+
+def _lines_as_paragraphs(text: str) -> str:
+    """Each line of plain text as an escaped paragraph."""
+    return "".join(_paragraph(line) for line in text.splitlines() if line.strip())
+
+
+def markdown_to_html(text: str) -> str:
+    """Render Markdown to (unsanitized) HTML.
+
+    Markdown nested deeper than markdown-it allows would lose its inner blocks; such a
+    body is rendered as escaped plain-text paragraphs instead, so no text is lost.
+    """
+    if not isinstance(text, str):
+        return ""
+    text = strip_forbidden(text)[0]
+    md = _markdown()
+    try:
+        tokens = md.parse(text)
+    except (RecursionError, RuntimeError, ValueError):
+        return _plain_paragraphs(text)
+    if any(token.level >= _MAX_MARKDOWN_NESTING - 1 for token in tokens):
+        return _plain_paragraphs(text)
+    return str(md.renderer.render(tokens, md.options, {}))
+
+
+# ---------------------------------------------------------------------------
+# Depth guard and plain-text fallback
+
+
+def _depth_estimate(html: str) -> int:
+    """An upper-ish guess of how deep ``html`` nests, in linear time.
+
+    Counts open start tags (not void ones, not those whose end tag is optional) less
+    their end tags. Tags inside comments or scripts count too: guessing too deep only
+    means the plain-text fallback.
+    """
+    if html.count("<") <= MAX_DEPTH:
+        return 0
+    depth = deepest = 0
+    open_counts: dict[str, int] = {}
+    for match in _TAG_TOKEN.finditer(html):
+        name = match.group(2).lower()
+        if name in _VOID or name in _OPTIONAL_END:
+            continue
+        if match.group(1):
+            if open_counts.get(name, 0) > 0:
+                open_counts[name] -= 1
+                depth -= 1
+        else:
+            open_counts[name] = open_counts.get(name, 0) + 1
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def _too_deep(html: str) -> bool:
+    return _depth_estimate(html) > MAX_DEPTH
+
+
+class _TextCollector(HTMLParser):
+    """A tokenizer (no tree, so no depth limit) that keeps the text of HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _NO_TEXT and tag not in _VOID:
+            self._skipping.append(tag)
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._skipping:
+            while self._skipping and self._skipping.pop() != tag:
+                pass
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def _tokenized_text(html: str) -> str:
+    collector = _TextCollector()
+    try:
+        collector.feed(html)
+        collector.close()
+    except (AssertionError, ValueError):  # pragma: no cover - the tokenizer is lenient
+        pass
+    return "".join(collector.parts)
+
+
+# ---------------------------------------------------------------------------
+# Lazy-loaded images
+
+
+def _is_placeholder(src: str | None) -> bool:
+    """True when ``src`` is missing, empty, a data: URI or a known spinner/blank GIF."""
+    if src is None:
+        return True
+    value = src.strip()
+    if not value or value[:5].lower() == "data:":
+        return True
+    path = value.split("?", 1)[0].split("#", 1)[0]
+    return _PLACEHOLDER.search(path) is not None
+
+
+def _lazy_source(img: lxml.html.HtmlElement) -> str | None:
+    """The real image URL a lazy-loading plugin hid in a data attribute, if any."""
+    for name in _LAZY_ATTRIBUTES:
+        value = (img.get(name) or "").strip()
+        if name.endswith("srcset"):
+            value = value.split(",", 1)[0].strip().split(" ", 1)[0]
+        if value and value[:5].lower() != "data:":
+            return value
+    return None
+
+
+def _fix_lazy_images(html: str) -> str:
+    """Give lazy-loaded images their real ``src``; ``html`` unchanged when none needs it."""
+    if _LAZY_HINT.search(html) is None:
+        return html
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div", parser=parser)
+    except (lxml.etree.ParserError, ValueError):
+        return html
+    changed = False
+    for img in root.iter("img"):
+        if not _is_placeholder(img.get("src")):
+            continue
+        real = _lazy_source(img)
+        if real is not None:
+            img.set("src", real)
+            changed = True
+    if not changed:
+        return html
+    out = str(lxml.html.tostring(root, encoding="unicode"))
+    return out[len("<div>") : -len("</div>")] if out.startswith("<div>") else out
+
+
+# ---------------------------------------------------------------------------
+# Notes: what sanitizing removed
+
+
+def _unsafe_url(value: str) -> bool:
+    """True when an attribute value, as a browser reads it, names a disallowed scheme."""
+    text = re.sub(r"[\x00-\x20\x7f]", "", html_lib.unescape(value))
+    match = re.match(r"([A-Za-z][A-Za-z0-9+.\-]*):", text)
+    return match is not None and match.group(1).lower() not in URL_SCHEMES
+
+
+class _Inventory(HTMLParser):
+    """Lists the dangerous things a body holds, in order: what nh3 will remove."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.notes: dict[str, None] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _NOTABLE_TAGS:
+            self.notes[f"removed <{tag}>"] = None
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.notes[f"removed event handler {name} on <{tag}>"] = None
+            elif name in _NOTABLE_URL_ATTRIBUTES and value is not None and _unsafe_url(value):
+                self.notes[f"removed unsafe URL in <{tag} {name}>"] = None
+            elif name == "srcdoc":
+                self.notes[f"removed <{tag} srcdoc>"] = None
+
+
+def _inventory(html: str) -> Iterator[str]:
+    """Notes on the dangerous elements and attributes in ``html`` (cheap when none)."""
+    if _SUSPICIOUS.search(html) is None:
+        return iter(())
+    inventory = _Inventory()
+    try:
+        inventory.feed(html)
+        inventory.close()
+    except (AssertionError, ValueError):  # pragma: no cover - the tokenizer is lenient
+        pass
+    return iter(inventory.notes)
+
+
+# ---------------------------------------------------------------------------
+# Sanitizing
+
+
+def _safe_link(url: str | None) -> str | None:
+    """Defence in depth: only absolute http(s) and mailto URLs leave this module."""
+    if url is None:
+        return None
+    scheme = url.partition(":")[0].lower()
+    return url if scheme in URL_SCHEMES else None
+
+
+def _resolver(base_url: str, dropped: dict[str, None]) -> Callable[[str, str, str], str | None]:
+    """The nh3 attribute filter: absolute URLs against ``base_url``; notes what it drops."""
+
+    def resolve(element: str, attribute: str, value: str) -> str | None:
+        if attribute not in _URL_ATTRIBUTES:
+            return value
+        if attribute != "href" and not value.strip():
+            return None  # an empty src would load the page itself
+        try:
+            url = _safe_link(join_url(base_url, value))
+        except Exception:  # a raising filter must not reach nh3
+            url = None
+        if url is None:
+            dropped[f"removed unsafe URL in <{element} {attribute}>"] = None
+        return url
+
+    return resolve
+
+
+def _clean(html: str, base_url: str, dropped: dict[str, None]) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=CLEAN_CONTENT_TAGS,
+        attributes=_NH3_ATTRIBUTES,
+        attribute_filter=_resolver(base_url, dropped),
+        strip_comments=True,
+        link_rel=None,
+        url_schemes=URL_SCHEMES,
+    )
+
+
+def sanitize(html: str, base_url: str) -> tuple[str, tuple[str, ...]]:
+    """Clean HTML with absolute URLs, and short notes on what was removed.
+
+    Sanitizing twice changes nothing. Never raises; a non-string gives ``""``.
+    """
+    if not isinstance(html, str):
+        return "", ()
+    if not isinstance(base_url, str):
+        base_url = ""
+    html = strip_forbidden(html)[0]
+    if _too_deep(html):
+        text = _tokenized_text(html)
+        note = f"body nests more than {MAX_DEPTH} elements deep; published as plain text"
+        return _lines_as_paragraphs(_normalize_text(text)), (note,)
+    html = _fix_lazy_images(html)
+    notes = dict.fromkeys(_inventory(html))
+    cleaned = _clean(html, base_url, notes)
+    return strip_forbidden(cleaned)[0], tuple(notes)
+
+
+# ---------------------------------------------------------------------------
+# Plain text
+
+
+def _normalize_text(text: str) -> str:
+    """Collapse white space: one space inside a line, one newline between blocks."""
+    text = strip_forbidden(text)[0]
+    lines = (_SPACES.sub(" ", line).strip() for line in _NEWLINES.split(text))
+    return "\n".join(line for line in lines if line)
+
+
+def _element_text(root: lxml.html.HtmlElement) -> Iterable[str]:
+    """The text of a parsed tree in document order, with newlines around blocks."""
+    skipping = 0
+    for event, node in lxml.etree.iterwalk(root, events=("start", "end", "comment", "pi")):
+        tag = node.tag if isinstance(node.tag, str) else None
+        if tag is None:  # a comment or processing instruction: only its tail is text
+            if not skipping and node.tail:
+                yield node.tail
+            continue
+        if event == "start":
+            if tag in _NO_TEXT:
+                skipping += 1
+            if tag in _BLOCKS:
+                yield "\n"
+            if not skipping and node.text:
+                yield node.text
+            continue
+        if tag in _NO_TEXT:
+            skipping -= 1
+        if tag in _BLOCKS:
+            yield "\n"
+        if not skipping and node.tail and node is not root:
+            yield node.tail
+
+
+def html_to_text(html: str) -> str:
+    """The plain text of HTML: entities decoded, blocks on their own lines, spaces collapsed.
+
+    Script, style and similar contents are not text. Never raises.
+    """
+    if not isinstance(html, str):
+        return ""
+    html = strip_forbidden(html)[0]
+    if not html.strip():
+        return ""
+    if _too_deep(html):
+        return _normalize_text(_tokenized_text(html))
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div", parser=parser)
+    except (lxml.etree.ParserError, ValueError):
+        return _normalize_text(_tokenized_text(html))
+    return _normalize_text("".join(_element_text(root)))
+
+
+# ---------------------------------------------------------------------------
+# Summaries
+
+
+def _is_cjk(char: str) -> bool:
+    """True for characters of scripts written without spaces (Chinese, Japanese)."""
+    if "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff" or "\u3130" <= char <= "\u318f":
+        return False  # Hangul: Korean separates words with spaces
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _joins(char: str) -> bool:
+    """True for characters that belong to the character before them."""
+    return (
+        unicodedata.combining(char) != 0
+        or unicodedata.category(char) in ("Mn", "Me", "Mc")
+        or char in "\u200d\ufe0e\ufe0f"
+        or "\U0001f3fb" <= char <= "\U0001f3ff"
+        or "\U000e0020" <= char <= "\U000e007f"
+    )
+
+
+def _may_cut(before: str, after: str) -> bool:
+    """True when text may be cut between ``before`` and ``after`` without splitting a word."""
+    if _joins(after) or before == "\u200d":
+        return False
+    return before.isspace() or after.isspace() or _is_cjk(before) or _is_cjk(after)
+
+
+def _cut_point(text: str, length: int) -> int:
+    """Where to cut ``text`` (longer than ``length``) so that no word is split."""
+    for end in range(length, max(0, length - _WORD_BREAK_WINDOW), -1):
+        if _may_cut(text[end - 1], text[end]):
+            return end
+    end = length  # one long word (a URL...): cut it, but not inside a character cluster
+    while end > 1 and _joins(text[end]):
+        end -= 1
+    return end
+
+
+def summarize(text: str, length: int) -> str:
+    """Plain text cut to at most ``length`` characters, plus ``…`` when it was cut.
+
+    White space is collapsed to single spaces. Space-separated words are not split
+    when a break exists within the last 20 characters; Chinese and Japanese may be
+    cut between any two characters. Combining marks and emoji sequences stay whole.
+    """
+    if not isinstance(text, str):
+        return ""
+    text = one_line(strip_forbidden(text)[0])
+    if len(text) <= length:
+        return text
+    if length < 1:
+        return ""
+    end = _cut_point(text, length)
+    return text[:end].rstrip() + "…"
+
+
+# ---------------------------------------------------------------------------
+# Rendering an article
+
+
+def _kib(size: int) -> str:
+    """A byte count in KiB, rounded up to a tenth: ``512``, ``600.5``."""
+    return f"{math.ceil(size * 10 / 1024) / 10:.1f}".removesuffix(".0")
+
+
+def _paragraph(text: str) -> str:
+    return f"<p>{html_lib.escape(text, quote=False)}</p>" if text else ""
+
+
+def _read_more(url: str) -> str:
+    href = _safe_link(join_url(url, url)) if isinstance(url, str) else None
+    if href is None:
+        return ""
+    return f'<p><a href="{html_lib.escape(href, quote=True)}">Read more</a></p>'
+
+
+def _within_budget(candidates: Iterable[str], tail: str, budget: int) -> str:
+    """The first candidate that, with ``tail``, fits ``budget`` bytes ('' if none does)."""
+    for candidate in candidates:
+        if candidate and len((candidate + tail).encode("utf-8")) <= budget:
+            return candidate
+    return ""
+
+
+def render(article: Article, site: Site) -> Rendered:
+    """Sanitized content, plain-text summary and notes of one article, per site settings."""
+    if article.body_format is BodyFormat.MARKDOWN:
+        body = markdown_to_html(article.body)
+    else:
+        body = article.body if isinstance(article.body, str) else ""
+    content, notes = sanitize(body, article.url)
+    marker = MORE_MARKER.search(body)
+    excerpt = sanitize(body[: marker.start()], article.url)[0] if marker else ""
+    if article.summary:
+        summary = one_line(strip_forbidden(article.summary)[0])
+    elif marker:
+        summary = one_line(html_to_text(excerpt))
+    else:
+        summary = summarize(html_to_text(content), site.summary_length)
+    short = excerpt.strip() or _paragraph(summary)
+    content_html = content if site.full_content else short
+    size = len(content_html.encode("utf-8"))
+    if size > site.item_budget:
+        tail = _read_more(article.url)
+        room = max(0, site.item_budget // 4 - len(tail))
+        candidates = (short, _paragraph(summary), _paragraph(summarize(summary, room)))
+        content_html = _within_budget(candidates, tail, site.item_budget) + tail
+        notes += (
+            f"content is {_kib(size)} KiB, over the item budget of {_kib(site.item_budget)} "
+            "KiB; the feed carries the summary",
+        )
+    return Rendered(content_html=content_html, summary=summary, notes=notes)
