@@ -154,7 +154,8 @@ class _OurHandler(BaseHandler):
             raise FieldError(f"front matter is {_kind(data)}; expected key: value pairs")
         for message in duplicates:
             warn(message)
-        cleaner = _Cleaner()
+        # Forbidden characters left in the text are gone; new ones can only come from escapes.
+        cleaner = _Cleaner(strip_strings="\\" in fm)
         meta = cleaner.mapping(data)
         removed += cleaner.removed
         if removed:
@@ -493,7 +494,8 @@ class _Cleaner:
     the fourth level). A container met again on its own path (``&a [*a]``) is a cycle.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, strip_strings: bool = True) -> None:
+        self._strip = strip_strings
         self._memo: dict[int, tuple[object, int]] = {}
         self._open: set[int] = set()
         #: Characters XML forbids that were removed from strings.
@@ -562,6 +564,8 @@ class _Cleaner:
         return self._text(str(key))
 
     def _text(self, text: str) -> str:
+        if not self._strip:
+            return text
         cleaned, removed = strip_forbidden(text)
         self.removed += removed
         return cleaned
