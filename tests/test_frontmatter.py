@@ -12,6 +12,7 @@ from typing import TypeVar
 
 import frontmatter
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -346,6 +347,10 @@ def test_front_matter_must_be_a_mapping(text: str, message: str) -> None:
         ('"title": "x"\n"date": "y"\n;;;\n', "invalid JSON at line 2: Expecting ',' delimiter"),
         ('{\n"title": NaN\n}\n', "invalid JSON: NaN is not valid JSON"),
         ('{\n"title": \n', "invalid JSON at line 3: Expecting value"),
+        (
+            "---\ntitle: 中文\nx: a\x7fb\n---\n",
+            "invalid YAML at line 3: control characters are not allowed (character #x007f)",
+        ),
     ],
 )
 def test_parse_errors_name_the_file_line_and_keep_the_cause(text: str, message: str) -> None:
@@ -499,3 +504,8 @@ def test_random_bytes_through_decode_and_split(data: bytes) -> None:
         assert_clean(split_post(text, lambda message: None))
     except FieldError:
         pass
+
+
+def test_yaml_global_resolver_tables_are_untouched() -> None:
+    assert yaml.load("a: no\nb: 1.10", Loader=yaml.SafeLoader) == {"a": False, "b": 1.1}
+    assert yaml.load("a: no", Loader=yaml.CSafeLoader) == {"a": False}

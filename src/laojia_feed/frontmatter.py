@@ -199,7 +199,10 @@ class StrictYAMLHandler(_FencedHandler):
     START_DELIMITER = END_DELIMITER = "---"
 
     def parse(self, front: str, first_line: int, duplicates: list[str]) -> object:
-        with _wrap_errors(_yaml_error, first_line):
+        def describe(exc: Exception, first_line: int) -> str:
+            return _yaml_error(exc, first_line, front)
+
+        with _wrap_errors(describe, first_line):
             if sum(front.count(c) for c in "[{-?:") > _SHALLOW_YAML_BOUND:
                 _check_yaml_depth(front)
             loader = _StrictLoader(front)
@@ -433,14 +436,16 @@ def _wrap_errors(describe: Callable[[Exception, int], str], first_line: int) -> 
         raise FieldError(describe(exc, first_line)) from exc
 
 
-def _yaml_error(exc: Exception, first_line: int) -> str:
+def _yaml_error(exc: Exception, first_line: int, front: str) -> str:
     """``invalid YAML at line N: <problem>`` from a PyYAML error."""
     if isinstance(exc, yaml.MarkedYAMLError) and exc.problem:
         where = f" at line {first_line + exc.problem_mark.line}" if exc.problem_mark else ""
         context = f"{exc.context}: " if exc.context else ""
         return f"invalid YAML{where}: {context}{exc.problem}"
     if isinstance(exc, yaml.reader.ReaderError):
-        return f"invalid YAML: {exc.reason} (character #x{exc.character:04x})"
+        # libyaml reports a byte offset into the UTF-8 text.
+        line = first_line + front.encode("utf-8", "replace")[: exc.position].count(b"\n")
+        return f"invalid YAML at line {line}: {exc.reason} (character #x{exc.character:04x})"
     return f"invalid YAML: {_first_line(exc)}"
 
 
