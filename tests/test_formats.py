@@ -34,10 +34,12 @@ from feedcheck import (
     xpath,
 )
 from laojia_feed.formats import FORMATS, FeedFormat, format_named
+from laojia_feed.formats._common import image_type
 from laojia_feed.formats.atom import render_atom
 from laojia_feed.formats.jsonfeed import render_json
 from laojia_feed.formats.rss import render_rss
 from laojia_feed.model import (
+    PLACEHOLDER_SITE_URL,
     Article,
     Author,
     BodyFormat,
@@ -512,16 +514,16 @@ def test_summaries_only(feed_format: FeedFormat) -> None:
 
 @pytest.mark.parametrize("feed_format", FORMATS, ids=lambda f: f.name)
 def test_minimal_site_and_empty_fields_still_valid(feed_format: FeedFormat) -> None:
-    site = Site(title="", description="", language="", author=None)
+    site = Site(title="", url="", description="", language="", author=None)
     bare = item(article(5, title="", id=""), content="", summary="")
     doc = FeedDocument(site, (bare,), MappingProxyType({}), bare.article.updated)
     parsed = PARSERS[feed_format.name](feed_format.render(doc))
     if feed_format.name == "json":
-        assert parsed["title"] == site.url
+        assert parsed["title"] == parsed["home_page_url"] == PLACEHOLDER_SITE_URL
         assert parsed["items"][0]["id"] == bare.article.url
         assert parsed["items"][0]["content_text"] == ""
     else:
-        assert parsed.feed.title == site.url
+        assert parsed.feed.title == parsed.feed.link == PLACEHOLDER_SITE_URL
         assert parsed.entries[0].title == bare.article.url
 
 
@@ -630,3 +632,22 @@ def test_stylesheet_instruction(render: Callable[..., bytes]) -> None:
     assert data.split(b"\n")[1].startswith(b"<?xml-stylesheet ")
     (parse_rss if render is render_rss else parse_atom)(data)
     assert render(DOC) != data
+
+
+# --- shared helpers -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://img.example.org/a.PNG", "image/png"),
+        ("https://img.example.org/a.webp?w=800#top", "image/webp"),
+        ("https://img.example.org/a.svg", "image/svg+xml"),
+        ("https://img.example.org/a.jpeg?fake=.png", "image/jpeg"),
+        ("https://img.example.org/dir.png/photo", "image/jpeg"),
+        ("https://img.example.org/", "image/jpeg"),
+        ("https://img.example.org/a.unknown", "image/jpeg"),
+    ],
+)
+def test_image_type_comes_from_the_path_extension(url: str, expected: str) -> None:
+    assert image_type(url) == expected

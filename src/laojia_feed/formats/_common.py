@@ -13,11 +13,18 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from types import MappingProxyType
-from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
 from laojia_feed import __version__
-from laojia_feed.model import Article, Author, FeedDocument, FeedItem, Rendered, Site
+from laojia_feed.model import (
+    PLACEHOLDER_SITE_URL,
+    Article,
+    Author,
+    FeedDocument,
+    FeedItem,
+    Rendered,
+    Site,
+)
 from laojia_feed.text import strip_forbidden
 
 #: What the ``generator`` element names.
@@ -59,9 +66,14 @@ _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+\Z")
 _ONE_MINUTE = timedelta(minutes=1)
 
 
+def site_url(site: Site) -> str:
+    """The site URL; the placeholder when it is empty (RSS and Atom require one)."""
+    return site.url or PLACEHOLDER_SITE_URL
+
+
 def feed_title(site: Site) -> str:
     """The feed title; the site URL when the title is empty (every format needs one)."""
-    return site.title or site.url
+    return site.title or site_url(site)
 
 
 def feed_description(site: Site) -> str:
@@ -114,24 +126,21 @@ def is_permalink(article: Article) -> bool:
     return article.id == article.url and article.url.startswith(("https://", "http://"))
 
 
-def atom_id(article_id: str, site_url: str) -> str:
+def atom_id(article_id: str, base: str) -> str:
     """An Atom id must be an absolute IRI (RFC 4287 §4.2.6): ids that are not become
-    a stable ``urn:uuid:`` derived from the site URL and the id."""
+    a stable ``urn:uuid:`` derived from ``base`` (the site URL) and the id."""
     if _ABSOLUTE_IRI.match(article_id):
         return article_id
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"{site_url}#{article_id}").urn
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"{base}#{article_id}").urn
 
 
 def image_type(url: str) -> str:
     """The media type of an image URL, from the extension of its path; JPEG by default."""
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        return DEFAULT_IMAGE_TYPE
-    name = path.rsplit("/", 1)[-1]
+    path = url.partition("#")[0].partition("?")[0]
+    name = path.rpartition("/")[2]
     if "." not in name:
         return DEFAULT_IMAGE_TYPE
-    return IMAGE_TYPES.get(name.rsplit(".", 1)[-1].lower(), DEFAULT_IMAGE_TYPE)
+    return IMAGE_TYPES.get(name.rpartition(".")[2].lower(), DEFAULT_IMAGE_TYPE)
 
 
 def normalize_time(moment: datetime) -> datetime:

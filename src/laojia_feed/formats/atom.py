@@ -31,6 +31,7 @@ from laojia_feed.formats._common import (
     item_terms,
     item_title,
     normalize_time,
+    site_url,
     with_stylesheet,
 )
 from laojia_feed.model import Author, FeedDocument, FeedItem, Site
@@ -119,11 +120,11 @@ def _serialize(doc: FeedDocument) -> bytes:
     site = doc.site
     fg = FeedGenerator()
     fg.register_extension(_EXTENSION, _FeedExtension, _EntryExtension, atom=True, rss=False)
-    fg.id(site.url)
+    fg.id(site_url(site))
     fg.title(feed_title(site))
     fg.updated(normalize_time(doc.updated))
     fg.author(_person(feed_author(site)))
-    fg.link(href=site.url, rel="alternate", type="text/html")
+    fg.link(href=site_url(site), rel="alternate", type="text/html")
     self_url = doc.feed_urls.get("atom")
     if self_url:
         fg.link(href=self_url, rel="self", type=MEDIA_TYPE)
@@ -145,7 +146,7 @@ def _serialize(doc: FeedDocument) -> bytes:
 def _add_entry(fg: FeedGenerator, item: FeedItem, site: Site) -> None:
     article = item.article
     entry = fg.add_entry(order="append")
-    entry.id(atom_id(item_id(article), site.url))
+    entry.id(atom_id(item_id(article), site_url(site)))
     entry.title(item_title(article))
     entry.updated(normalize_time(article.updated))
     entry.published(normalize_time(article.published))

@@ -23,6 +23,7 @@ from laojia_feed.formats._common import (
     item_title,
     next_url,
     rfc3339,
+    site_url,
 )
 from laojia_feed.model import Author, FeedDocument, FeedItem, Site
 
@@ -52,7 +53,7 @@ def _feed_object(doc: FeedDocument) -> dict[str, Any]:
     """The JSON Feed top-level object of ``doc`` (before serialization)."""
     site = doc.site
     feed: dict[str, Any] = {"version": VERSION, "title": feed_title(site)}
-    feed["home_page_url"] = site.url
+    feed["home_page_url"] = site_url(site)
     if doc.feed_urls.get("json"):
         feed["feed_url"] = doc.feed_urls["json"]
     if site.description:

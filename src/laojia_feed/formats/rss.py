@@ -41,6 +41,7 @@ from laojia_feed.formats._common import (
     normalize_time,
     rfc822,
     rfc3339,
+    site_url,
     with_stylesheet,
 )
 from laojia_feed.model import FeedDocument, FeedItem, Site
@@ -143,13 +144,13 @@ def _serialize(doc: FeedDocument) -> bytes:
     self_url = doc.feed_urls.get("rss")
     if self_url:
         fg.link(href=self_url, rel="self", type=MEDIA_TYPE)
-    fg.link(href=site.url, rel="alternate")  # last link: becomes <channel><link>
+    fg.link(href=site_url(site), rel="alternate")  # last link: becomes <channel><link>
     if site.language:
         fg.language(site.language)
     fg.generator(GENERATOR_NAME, version=GENERATOR_VERSION, uri=GENERATOR_URI)
     fg.updated(normalize_time(doc.updated))
     if site.icon:
-        fg.image(url=site.icon, title=feed_title(site), link=site.url)
+        fg.image(url=site.icon, title=feed_title(site), link=site_url(site))
     extra_links = (("hub", site.hub),) if site.hub else ()
     getattr(fg, _EXTENSION).links = extra_links + tuple(doc.links.items())
     for item in doc.items:
