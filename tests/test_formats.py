@@ -269,7 +269,7 @@ def test_rss_structure() -> None:
     assert [i.find("guid").get("isPermaLink") for i in items] == ["true", "false", "false"]  # type: ignore[union-attr]
     assert [i.findtext("pubDate") for i in items] == [
         "Thu, 09 Dec 2021 11:10:27 +0800",
-        "Tue, 07 Dec 2021 22:00:00 +0000",
+        "Tue, 07 Dec 2021 22:00:00 GMT",
         "Mon, 06 Dec 2021 09:30:00 -0500",
     ]
     # plain names go to dc:creator; <author> wants an e-mail; no <enclosure> without length
@@ -291,7 +291,7 @@ def test_rss_dates_use_english_names_in_any_locale() -> None:
     root = xml_root(render_rss(document(tuple(item(article(n)) for n in range(14)))))
     pattern = re.compile(
         r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-        r" \d{4} \d\d:\d\d:\d\d [+-]\d{4}\Z"
+        r" \d{4} \d\d:\d\d:\d\d ([+-]\d{4}|GMT)\Z"
     )
     dates = xpath(root, "//pubDate/text() | //lastBuildDate/text()")
     assert len(dates) == 15
@@ -593,7 +593,7 @@ def test_naive_times_are_taken_as_utc_not_fatal() -> None:
     naive = datetime(2021, 1, 2, 3, 4, 5)
     doc = document((item(article(0, published=naive, updated=naive)),))
     assert b"2021-01-02T03:04:05+00:00" in render_atom(doc)
-    assert b"Sat, 02 Jan 2021 03:04:05 +0000" in render_rss(doc)
+    assert b"Sat, 02 Jan 2021 03:04:05 GMT" in render_rss(doc)
     assert parse_json(render_json(doc))["items"][0]["date_published"].endswith("+00:00")
 
 
@@ -651,3 +651,10 @@ def test_stylesheet_instruction(render: Callable[..., bytes]) -> None:
 )
 def test_image_type_comes_from_the_path_extension(url: str, expected: str) -> None:
     assert image_type(url) == expected
+
+
+def test_rss_last_build_date_is_written_like_the_item_dates() -> None:
+    doc = document((PLAIN,))  # a UTC post: the newest, so the feed's update time
+    root = xml_root(render_rss(doc))
+    assert root.findtext("channel/lastBuildDate") == "Tue, 07 Dec 2021 22:00:00 GMT"
+    assert root.findtext("channel/item/pubDate") == "Tue, 07 Dec 2021 22:00:00 GMT"

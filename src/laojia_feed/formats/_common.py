@@ -11,11 +11,11 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 from types import MappingProxyType
 from xml.sax.saxutils import quoteattr
 
 from laojia_feed import __version__
+from laojia_feed.dates import format_rfc822, format_rfc3339
 from laojia_feed.model import (
     PLACEHOLDER_SITE_URL,
     Article,
@@ -162,13 +162,13 @@ def normalize_time(moment: datetime) -> datetime:
 
 
 def rfc3339(moment: datetime) -> str:
-    """``2021-12-09T11:10:27+08:00``: Atom and JSON Feed dates."""
-    return normalize_time(moment).isoformat()
+    """``2021-12-09T11:10:27+08:00``: Atom and JSON Feed dates (via :mod:`laojia_feed.dates`)."""
+    return format_rfc3339(normalize_time(moment))
 
 
 def rfc822(moment: datetime) -> str:
     """``Thu, 09 Dec 2021 11:10:27 +0800``: RSS dates, English names whatever the locale."""
-    return format_datetime(normalize_time(moment))
+    return format_rfc822(normalize_time(moment))
 
 
 def next_url(links: Mapping[str, str]) -> str | None:

@@ -5,8 +5,8 @@ feedgen's traps (PITFALLS.md) and how this module avoids them:
 - items keep the document order: ``add_entry(order="append")``;
 - ``<channel><link>`` is the href of feedgen's *last* link: the self link goes first,
   the site URL last;
-- item dates are written here with :func:`email.utils.format_datetime` (English names,
-  no locale switching, no clock); the channel ``lastBuildDate`` is ``doc.updated``;
+- every date is written by :mod:`laojia_feed.dates` (English names, no locale
+  switching, no clock); the channel ``lastBuildDate`` is ``doc.updated``;
 - plain author names go to ``dc:creator`` (``<author>`` wants an e-mail address);
 - the image goes to ``media:content`` + ``media:thumbnail`` (an ``<enclosure>`` needs
   a byte length nobody knows);
@@ -64,17 +64,24 @@ _EXTENSION = "laojia"
 
 
 class _ChannelExtension:
-    """feedgen feed extension: namespaces, plus the ``atom:link`` elements feedgen omits."""
+    """feedgen feed extension: namespaces, the ``atom:link`` elements feedgen omits, and
+    ``lastBuildDate`` in the same RFC 822 style as the items (feedgen's own formatter
+    switches the process locale and writes UTC as ``+0000`` rather than ``GMT``)."""
 
     def __init__(self) -> None:
         #: (rel, href) pairs, written in this order.
         self.links: tuple[tuple[str, str], ...] = ()
+        #: The channel's lastBuildDate, already formatted.
+        self.last_build_date = ""
 
     def extend_ns(self) -> dict[str, str]:
         return {"dc": _DC_NS, "media": _MEDIA_NS}
 
     def extend_rss(self, feed: etree._Element) -> etree._Element:
         channel = feed[0]
+        last_build_date = channel.find("lastBuildDate")
+        if last_build_date is not None and self.last_build_date:
+            last_build_date.text = self.last_build_date
         for rel, href in self.links:
             etree.SubElement(channel, _ATOM_LINK, href=href, rel=rel)
         return feed
@@ -151,8 +158,9 @@ def _serialize(doc: FeedDocument) -> bytes:
     fg.updated(normalize_time(doc.updated))
     if site.icon:
         fg.image(url=site.icon, title=feed_title(site), link=site_url(site))
-    extra_links = (("hub", site.hub),) if site.hub else ()
-    getattr(fg, _EXTENSION).links = extra_links + tuple(doc.links.items())
+    channel: _ChannelExtension = getattr(fg, _EXTENSION)
+    channel.links = ((("hub", site.hub),) if site.hub else ()) + tuple(doc.links.items())
+    channel.last_build_date = rfc822(doc.updated)
     for item in doc.items:
         _add_item(fg, item, site)
     xml: bytes = fg.rss_str(pretty=False, encoding="UTF-8", xml_declaration=True)
