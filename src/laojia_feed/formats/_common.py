@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
-from xml.sax.saxutils import quoteattr
 
 from laojia_feed import __version__
 from laojia_feed.dates import format_rfc822, format_rfc3339
@@ -64,6 +63,9 @@ DEFAULT_IMAGE_TYPE = "image/jpeg"
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+\Z")
 
 _ONE_MINUTE = timedelta(minutes=1)
+
+#: How a pseudo-attribute value is escaped (``&`` first).
+_PSEUDO_ATTRIBUTE_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"))
 
 
 def site_url(site: Site) -> str:
@@ -178,9 +180,12 @@ def next_url(links: Mapping[str, str]) -> str | None:
 
 def stylesheet_instruction(href: str) -> bytes:
     """An ``<?xml-stylesheet?>`` processing instruction line for an XSL stylesheet."""
-    clean = _clean(href)
-    # quoteattr escapes & < > and quotes, so "?>" cannot end the instruction early.
-    return f'<?xml-stylesheet type="text/xsl" href={quoteattr(clean)}?>\n'.encode()
+    # Escaping & < > " (as in an attribute) also keeps "?>" from ending it early.
+    # (Not xml.sax.saxutils: importing it pulls in urllib.request, ~25 ms at start-up.)
+    value = _clean(href)
+    for char, reference in _PSEUDO_ATTRIBUTE_ESCAPES:
+        value = value.replace(char, reference)
+    return f'<?xml-stylesheet type="text/xsl" href="{value}"?>\n'.encode()
 
 
 def with_stylesheet(xml: bytes, href: str | None) -> bytes:
