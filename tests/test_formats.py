@@ -50,6 +50,7 @@ from laojia_feed.model import (
     Rendered,
     Site,
 )
+from laojia_feed.text import strip_forbidden
 
 CST = timezone(timedelta(hours=8))
 EST = timezone(timedelta(hours=-5))
@@ -601,17 +602,27 @@ _any_text = st.text(st.characters(exclude_categories=()), max_size=40)
 
 
 @settings(max_examples=150, deadline=None)
-@given(title=_any_text, body=_any_text, summary=_any_text, tag=_any_text, name=_any_text)
+@given(
+    title=_any_text,
+    body=_any_text,
+    summary=_any_text,
+    tag=_any_text,
+    name=_any_text,
+    ident=_any_text,
+)
 def test_any_text_gives_well_formed_feeds(
-    title: str, body: str, summary: str, tag: str, name: str
+    title: str, body: str, summary: str, tag: str, name: str, ident: str
 ) -> None:
-    a = article(0, title=title, tags=(tag,), authors=(Author(name),))
+    a = article(0, id=ident, title=title, tags=(tag,), authors=(Author(name),))
     doc = document((item(a, content=body, summary=summary),), site=replace(SITE, title=name))
+    expected_title = strip_forbidden(title)[0] or a.url
     for render in (render_rss, render_atom):
         root = xml_root(render(doc))
-        assert len(xpath(root, "//item | //atom:entry")) == 1
+        assert xpath(root, "//item/title/text() | //atom:entry/atom:title/text()") == [
+            expected_title
+        ]
     feed = json.loads(render_json(doc).decode("utf-8"))
-    assert len(feed["items"]) == 1
+    assert [i["title"] for i in feed["items"]] == [expected_title]
 
 
 # --- the stylesheet hook ----------------------------------------------------------------
@@ -658,3 +669,20 @@ def test_rss_last_build_date_is_written_like_the_item_dates() -> None:
     root = xml_root(render_rss(doc))
     assert root.findtext("channel/lastBuildDate") == "Tue, 07 Dec 2021 22:00:00 GMT"
     assert root.findtext("channel/item/pubDate") == "Tue, 07 Dec 2021 22:00:00 GMT"
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        ("a\x01b", "ab"),
+        ("a\x08\x0cb", "ab"),
+        ("\\b and \\u0001 stay", "\\b and \\u0001 stay"),  # backslashes written by the author
+        ("a\\\x1fb", "a\\b"),
+        ("tab\tnew\nline\r", "tab\tnew\nline\r"),
+    ],
+)
+def test_json_drops_control_characters_like_the_xml_feeds(text: str, clean: str) -> None:
+    doc = document((item(article(0, title=text)),))
+    assert parse_json(render_json(doc))["items"][0]["title"] == clean
+    root = xml_root(render_atom(doc))
+    assert xpath(root, "atom:entry/atom:title/text()") == [clean]

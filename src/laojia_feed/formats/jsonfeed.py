@@ -4,7 +4,8 @@ Written with the standard library: compact separators (feeds have a byte budget)
 trailing newline, real UTF-8 rather than ``\\u`` escapes, keys in a fixed order
 (``version`` first), empty fields left out. The output is always valid UTF-8: a lone
 surrogate, which ``json.dumps`` would pass through and UTF-8 cannot encode, is removed
-(with every other character XML forbids) before the document is written again.
+(with every other character XML forbids, as in the XML feeds) and the document written
+again.
 
 No I/O: bytes out, the caller writes them.
 """
@@ -12,6 +13,7 @@ No I/O: bytes out, the caller writes them.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from laojia_feed.formats._common import (
@@ -26,6 +28,7 @@ from laojia_feed.formats._common import (
     site_url,
 )
 from laojia_feed.model import Author, FeedDocument, FeedItem, Site
+from laojia_feed.text import has_forbidden
 
 #: Media type of a JSON Feed document.
 MEDIA_TYPE = "application/feed+json"
@@ -35,18 +38,31 @@ VERSION = "https://jsonfeed.org/version/1.1"
 
 _SEPARATORS = (",", ":")
 
+#: A JSON escape of a control character XML forbids (not \t \n \r), not itself escaped:
+#: an even run of backslashes (escaped backslashes) may precede it, an odd one may not.
+_ESCAPED_CONTROL = re.compile(r"(?<!\\)(?:\\\\)*\\(?:u00(?:0[0-8bcef]|1[0-9a-f])|[bf])")
+
 
 def render_json(doc: FeedDocument) -> bytes:
-    """The JSON Feed 1.1 document of ``doc``: UTF-8, items in document order."""
-    try:
-        return _serialize(doc)
-    except UnicodeEncodeError:
-        return _serialize(clean_document(doc))
+    """The JSON Feed 1.1 document of ``doc``: UTF-8, items in document order.
+
+    Characters XML forbids are removed here too, so that all three feeds carry the
+    same text (and the bytes are always valid UTF-8).
+    """
+    text = _serialize(doc)
+    if _holds_forbidden(text):
+        text = _serialize(clean_document(doc))
+    return text.encode("utf-8")
 
 
-def _serialize(doc: FeedDocument) -> bytes:
-    text = json.dumps(_feed_object(doc), ensure_ascii=False, separators=_SEPARATORS)
-    return (text + "\n").encode("utf-8")
+def _serialize(doc: FeedDocument) -> str:
+    return json.dumps(_feed_object(doc), ensure_ascii=False, separators=_SEPARATORS) + "\n"
+
+
+def _holds_forbidden(text: str) -> bool:
+    """Whether serialized JSON holds a character XML forbids: raw (lone surrogates,
+    U+FFFE, U+FFFF) or as the escape ``json.dumps`` writes for a control character."""
+    return has_forbidden(text) or _ESCAPED_CONTROL.search(text) is not None
 
 
 def _feed_object(doc: FeedDocument) -> dict[str, Any]:
