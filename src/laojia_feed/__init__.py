@@ -1,5 +1,60 @@
-"""laojia-feed: publish a folder of front-matter posts as RSS 2.0, Atom 1.0 and JSON Feed 1.1."""
+"""laojia-feed: publish a folder of front-matter posts as RSS 2.0, Atom 1.0 and JSON Feed 1.1.
+
+The public surface, in pipeline order::
+
+    import laojia_feed
+    site = laojia_feed.Site(title="老家", url="https://blog.example.org/")
+    result = laojia_feed.load_articles("posts", site)     # Articles + diagnostics
+    built = laojia_feed.build("posts", "public", site)    # writes rss.xml, atom.xml, feed.json
+"""
 
 from __future__ import annotations
 
+from .build import build as build
+from .build import build_from as build_from
+from .config import Config as Config
+from .config import load_config as load_config
+from .html import render as render
+from .load import load_articles as load_articles
+from .model import Article as Article
+from .model import Author as Author
+from .model import BodyFormat as BodyFormat
+from .model import BuildResult as BuildResult
+from .model import Diagnostic as Diagnostic
+from .model import Excluded as Excluded
+from .model import Exclusion as Exclusion
+from .model import FeedDocument as FeedDocument
+from .model import FeedItem as FeedItem
+from .model import LoadResult as LoadResult
+from .model import OutputNames as OutputNames
+from .model import Rendered as Rendered
+from .model import Severity as Severity
+from .model import Site as Site
+from .model import WrittenFeed as WrittenFeed
+
 __version__ = "0.1.0"
+
+__all__ = [
+    "Article",
+    "Author",
+    "BodyFormat",
+    "BuildResult",
+    "Config",
+    "Diagnostic",
+    "Excluded",
+    "Exclusion",
+    "FeedDocument",
+    "FeedItem",
+    "LoadResult",
+    "OutputNames",
+    "Rendered",
+    "Severity",
+    "Site",
+    "WrittenFeed",
+    "__version__",
+    "build",
+    "build_from",
+    "load_articles",
+    "load_config",
+    "render",
+]

@@ -23,6 +23,7 @@ from .model import (
     LoadResult,
     Severity,
     Site,
+    Warn,
 )
 
 
@@ -45,7 +46,7 @@ class _Collector:
         self.display = display
         self.found: list[Diagnostic] = []
 
-    def warner(self, field: str) -> fields.Warn:
+    def warner(self, field: str) -> Warn:
         """A ``warn`` callback that files warnings under ``field``."""
 
         def warn(message: str) -> None:
