@@ -404,11 +404,15 @@ def _limit(n: int) -> str:
         return f"{n // _MIB} MiB"
     if n >= _KIB and n % _KIB == 0:
         return f"{n // _KIB} KiB"
-    return _size(n)
+    return f"{n} bytes"
 
 
 def _too_big(size: int, limit: int) -> str:
-    return f"file is {_size(size)}, over the {_limit(limit)} limit"
+    """``file is 20.0 MiB, over the 16 MiB limit``; exact bytes when rounding hides the excess."""
+    shown = _size(size)
+    if shown.split()[0] in (_size(limit).split()[0], _limit(limit).split()[0]):
+        shown = f"{size} bytes"
+    return f"file is {shown}, over the {_limit(limit)} limit"
 
 
 def _display(relpath: str) -> str:
