@@ -122,16 +122,26 @@ _NOTABLE_URL_ATTRIBUTES = frozenset(
     {"href", "src", "poster", "action", "formaction", "data", "xlink:href", "background"}
 )
 
-#: Cheap test: could this body hold anything dangerous? Only then is it inventoried for
-#: notes. A superset of what :class:`_Inventory` reports (false hits only cost time).
-_SUSPICIOUS = re.compile(
-    r"<\s*/?\s*(?:" + "|".join(sorted(_NOTABLE_TAGS)) + r")\b"
-    r"|on[a-z]*\s*="
-    r"|(?:java|vb|live)script|data\s*:|&(?:#|tab;|newline;|colon;)|[\x00-\x1f]"
-    r"|(?:href|src|poster|action|data|background)\s*=\s*[\"']?\s*(?!https?:|mailto:)"
-    r"[a-z][a-z0-9+.\-]*:",
-    re.IGNORECASE,
+#: Cheap tests (on the ASCII-lower-cased UTF-8 bytes): could this body hold anything
+#: dangerous? Only then is it inventoried for notes. A superset of what
+#: :class:`_Inventory` reports: a false hit only costs time.
+_SUSPICIOUS_WORDS = (b"script", b"data:")
+_SUSPICIOUS = (
+    re.compile(rb"<(?:" + "|".join(sorted(_NOTABLE_TAGS)).encode() + rb")\b"),
+    re.compile(rb"&(?:#|tab;|newline;|colon;)"),
+    re.compile(rb"on[a-z]+\s*="),
+    re.compile(rb"href\s*=\s*[\"']?(?!\s*(?:https?|mailto):)[a-z0-9+.\-\s]*:"),
+    re.compile(rb"(?:src|poster)\s*=\s*[\"']?(?!\s*(?:https?|mailto):)[a-z0-9+.\-\s]*:"),
 )
+
+
+def _suspicious(html: str) -> bool:
+    """True when ``html`` may hold something sanitizing removes and notes."""
+    low = html.encode("utf-8", "surrogatepass").lower()
+    if any(word in low for word in _SUSPICIOUS_WORDS):
+        return True
+    return any(pattern.search(low) is not None for pattern in _SUSPICIOUS)
+
 
 #: Lazy-loading attributes, in order of preference; the last one is a srcset.
 _LAZY_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "data-srcset", "srcset")
@@ -180,6 +190,9 @@ _NEWLINES = re.compile(r"\s*\n\s*")
 
 #: How far back summarize() looks for a word break before cutting inside a word.
 _WORD_BREAK_WINDOW = 20
+
+#: At most this many extra sanitizing passes to reach a fixed point.
+_MAX_PASSES = 3
 
 #: markdown-it's nesting limit: block content past it is dropped by markdown-it.
 _MAX_MARKDOWN_NESTING = 20
@@ -304,6 +317,12 @@ def _tokenized_text(html: str) -> str:
 # Lazy-loaded images
 
 
+def _lxml_parser() -> lxml.html.HTMLParser:
+    """A new libxml2 HTML parser (parsers are not shared between threads), allowed 2048
+    levels instead of 256 (bodies deeper than MAX_DEPTH never get here)."""
+    return lxml.html.HTMLParser(huge_tree=True)
+
+
 def _is_placeholder(src: str | None) -> bool:
     """True when ``src`` is missing, empty, a data: URI or a known spinner/blank GIF."""
     if src is None:
@@ -330,10 +349,9 @@ def _fix_lazy_images(html: str) -> str:
     """Give lazy-loaded images their real ``src``; ``html`` unchanged when none needs it."""
     if _LAZY_HINT.search(html) is None:
         return html
-    parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div", parser=parser)
-    except (lxml.etree.ParserError, ValueError):
+        root = lxml.html.fragment_fromstring(html, create_parent="div", parser=_lxml_parser())
+    except (lxml.etree.LxmlError, ValueError, AssertionError):
         return html
     changed = False
     for img in root.iter("img"):
@@ -381,7 +399,7 @@ class _Inventory(HTMLParser):
 
 def _inventory(html: str) -> Iterator[str]:
     """Notes on the dangerous elements and attributes in ``html`` (cheap when none)."""
-    if _SUSPICIOUS.search(html) is None:
+    if not _suspicious(html):
         return iter(())
     inventory = _Inventory()
     try:
@@ -404,6 +422,29 @@ def _safe_link(url: str | None) -> str | None:
     return url if scheme in URL_SCHEMES else None
 
 
+#: join_url results by (base, ref); a URL it returned maps to itself, so the
+#: stabilizing passes and the excerpt cost no second resolution.
+_JOINED: dict[tuple[str, str], str | None] = {}
+_JOINED_MAX = 20_000
+
+
+def _join(base_url: str, ref: str) -> str | None:
+    """:func:`join_url`, remembered, and limited to the allowed schemes."""
+    key = (base_url, ref)
+    if key in _JOINED:
+        return _JOINED[key]
+    try:
+        url = _safe_link(join_url(base_url, ref))
+    except Exception:  # a raising filter must not reach nh3
+        url = None
+    if len(_JOINED) >= _JOINED_MAX:
+        _JOINED.clear()
+    _JOINED[key] = url
+    if url is not None:
+        _JOINED[(base_url, url)] = url
+    return url
+
+
 def _resolver(base_url: str, dropped: dict[str, None]) -> Callable[[str, str, str], str | None]:
     """The nh3 attribute filter: absolute URLs against ``base_url``; notes what it drops."""
 
@@ -412,10 +453,7 @@ def _resolver(base_url: str, dropped: dict[str, None]) -> Callable[[str, str, st
             return value
         if attribute != "href" and not value.strip():
             return None  # an empty src would load the page itself
-        try:
-            url = _safe_link(join_url(base_url, value))
-        except Exception:  # a raising filter must not reach nh3
-            url = None
+        url = _join(base_url, value)
         if url is None:
             dropped[f"removed unsafe URL in <{element} {attribute}>"] = None
         return url
@@ -424,7 +462,7 @@ def _resolver(base_url: str, dropped: dict[str, None]) -> Callable[[str, str, st
 
 
 def _clean(html: str, base_url: str, dropped: dict[str, None]) -> str:
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         clean_content_tags=CLEAN_CONTENT_TAGS,
@@ -434,6 +472,22 @@ def _clean(html: str, base_url: str, dropped: dict[str, None]) -> str:
         link_rel=None,
         url_schemes=URL_SCHEMES,
     )
+    return strip_forbidden(cleaned)[0]
+
+
+def _stable(cleaned: str, base_url: str) -> str:
+    """Clean again until nothing changes (at most a few passes).
+
+    html5ever's output does not always parse back to the same tree (``<a><table><a>``,
+    ``<h1><center><h1>`` once <center> is gone), so one pass is not idempotent. The
+    extra pass is cheap: its URLs are already resolved (see :data:`_JOINED`).
+    """
+    for _ in range(_MAX_PASSES):
+        again = _clean(cleaned, base_url, {})
+        if again == cleaned:
+            break
+        cleaned = again
+    return cleaned
 
 
 def sanitize(html: str, base_url: str) -> tuple[str, tuple[str, ...]]:
@@ -453,7 +507,9 @@ def sanitize(html: str, base_url: str) -> tuple[str, tuple[str, ...]]:
     html = _fix_lazy_images(html)
     notes = dict.fromkeys(_inventory(html))
     cleaned = _clean(html, base_url, notes)
-    return strip_forbidden(cleaned)[0], tuple(notes)
+    if cleaned != html:
+        cleaned = _stable(cleaned, base_url)
+    return cleaned, tuple(notes)
 
 
 # ---------------------------------------------------------------------------
@@ -504,10 +560,9 @@ def html_to_text(html: str) -> str:
         return ""
     if _too_deep(html):
         return _normalize_text(_tokenized_text(html))
-    parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div", parser=parser)
-    except (lxml.etree.ParserError, ValueError):
+        root = lxml.html.document_fromstring(html, parser=_lxml_parser())
+    except (lxml.etree.LxmlError, ValueError, AssertionError):
         return _normalize_text(_tokenized_text(html))
     return _normalize_text("".join(_element_text(root)))
 
