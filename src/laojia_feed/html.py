@@ -29,15 +29,17 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from html.parser import HTMLParser
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-import lxml.etree
-import lxml.html
 import nh3
 from markdown_it import MarkdownIt
 
 from .model import Article, BodyFormat, Rendered, Site
 from .text import one_line, strip_forbidden
 from .urls import join_url
+
+if TYPE_CHECKING:  # lxml is imported when first needed: importing the package stays light
+    import lxml.html
 
 __all__ = [
     "MAX_DEPTH",
@@ -320,6 +322,8 @@ def _tokenized_text(html: str) -> str:
 def _lxml_parser() -> lxml.html.HTMLParser:
     """A new libxml2 HTML parser (parsers are not shared between threads), allowed 2048
     levels instead of 256 (bodies deeper than MAX_DEPTH never get here)."""
+    import lxml.html
+
     return lxml.html.HTMLParser(huge_tree=True)
 
 
@@ -349,6 +353,9 @@ def _fix_lazy_images(html: str) -> str:
     """Give lazy-loaded images their real ``src``; ``html`` unchanged when none needs it."""
     if _LAZY_HINT.search(html) is None:
         return html
+    import lxml.etree
+    import lxml.html
+
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div", parser=_lxml_parser())
     except (lxml.etree.LxmlError, ValueError, AssertionError):
@@ -525,6 +532,8 @@ def _normalize_text(text: str) -> str:
 
 def _element_text(root: lxml.html.HtmlElement) -> Iterable[str]:
     """The text of a parsed tree in document order, with newlines around blocks."""
+    import lxml.etree
+
     skipping = 0
     for event, node in lxml.etree.iterwalk(root, events=("start", "end", "comment", "pi")):
         tag = node.tag if isinstance(node.tag, str) else None
@@ -560,6 +569,9 @@ def html_to_text(html: str) -> str:
         return ""
     if _too_deep(html):
         return _normalize_text(_tokenized_text(html))
+    import lxml.etree
+    import lxml.html
+
     try:
         root = lxml.html.document_fromstring(html, parser=_lxml_parser())
     except (lxml.etree.LxmlError, ValueError, AssertionError):
