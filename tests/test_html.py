@@ -376,6 +376,14 @@ def test_more_marker_gives_the_excerpt_and_summary() -> None:
     assert short.content_html == "<p>Intro <strong>text</strong> here.</p>"
 
 
+def test_more_marker_with_nothing_before_it_summarizes_the_content() -> None:
+    rendered = render(
+        make_article("<!--more--><p>All the words of this post.</p>"), Site(summary_length=12)
+    )
+    assert rendered.summary == "All the…"
+    assert rendered.content_html == "<p>All the words of this post.</p>"
+
+
 def test_more_marker_inside_code_is_not_a_marker() -> None:
     body = "Intro.\n\n```html\n<!-- more -->\n```\n\nRest."
     rendered = render(make_article(body, BodyFormat.MARKDOWN), Site(summary_length=200))

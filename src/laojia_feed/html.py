@@ -674,11 +674,12 @@ def render(article: Article, site: Site) -> Rendered:
     content, notes = sanitize(body, article.url)
     marker = MORE_MARKER.search(body)
     excerpt = sanitize(body[: marker.start()], article.url)[0] if marker else ""
+    excerpt_text = one_line(html_to_text(excerpt)) if excerpt else ""
     if article.summary:
         summary = one_line(strip_forbidden(article.summary)[0])
-    elif marker:
-        summary = one_line(html_to_text(excerpt))
-    else:
+    elif excerpt_text:
+        summary = excerpt_text
+    else:  # no marker, or nothing before it
         summary = summarize(html_to_text(content), site.summary_length)
     short = excerpt.strip() or _paragraph(summary)
     content_html = content if site.full_content else short
