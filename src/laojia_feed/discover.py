@@ -19,16 +19,17 @@ import fnmatch
 import os
 import re
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from .model import Diagnostic, Excluded, Exclusion, FieldError, Severity
 
 __all__ = ["Discovery", "Found", "discover", "read_post_bytes"]
 
 #: Folders whose content is returned with ``draft=True``.
-DRAFTS_FOLDER = "_drafts"
+DRAFTS = "_drafts"
 
 #: Folder names never entered (besides hidden ones, whose name starts with ``.``).
 SKIPPED_FOLDERS = frozenset({"node_modules"})
@@ -135,14 +136,32 @@ class _Walk:
         self.diagnostics: list[Diagnostic] = []
 
     def run(self) -> None:
-        # Stack of (absolute folder path, relpath prefix ending in "/" or "", draft).
-        stack: list[tuple[str, str, bool]] = [(str(self.base), "", False)]
+        match = self.matches.match if self.matches is not None else _never
+        # Stack of (folder, relpath prefix ending in "/" or "", inside _drafts).
+        stack: list[tuple[Path, str, bool]] = [(self.base, "", False)]
         while stack:
             folder, prefix, draft = stack.pop()
             for entry in self._entries(folder, prefix):
-                sub = self._visit(entry, prefix, draft)
-                if sub is not None:
-                    stack.append(sub)
+                name = entry.name
+                if name[0] == "." or name in SKIPPED_FOLDERS:
+                    continue
+                try:
+                    # Answered from the listing's d_type, without a stat; False for links.
+                    is_dir = entry.is_dir(follow_symlinks=False)
+                    is_file = not is_dir and entry.is_file(follow_symlinks=False)
+                except OSError as exc:
+                    self._warn(prefix + name, f"cannot read: {_strerror(exc)}")
+                    continue
+                if is_dir:
+                    if self._good_name(prefix + name, "folder", name):
+                        sub = (_child(folder, name), f"{prefix}{name}/", draft or name == DRAFTS)
+                        stack.append(sub)
+                elif is_file:
+                    if match(name) is not None and self._good_name(prefix + name, "file", name):
+                        found = Found(path=_child(folder, name), relpath=prefix + name, draft=draft)
+                        self.files.append(found)
+                else:
+                    self._other(entry, prefix + name, match(name) is not None)
 
     def result(self) -> Discovery:
         return Discovery(
@@ -151,51 +170,38 @@ class _Walk:
             diagnostics=tuple(sorted(self.diagnostics, key=lambda d: (d.path, d.message))),
         )
 
-    def _entries(self, folder: str, prefix: str) -> Iterator[os.DirEntry[str]]:
+    def _entries(self, folder: Path, prefix: str) -> list[os.DirEntry[str]]:
         """The entries of one folder; an unreadable folder becomes a warning."""
         try:
             with os.scandir(folder) as it:
-                yield from it
+                return list(it)
         except OSError as exc:
             if not prefix:
                 raise FieldError(f"cannot read folder: {_strerror(exc)}") from exc
             self._warn(prefix.rstrip("/"), f"cannot read folder: {_strerror(exc)}")
+            return []
 
-    def _visit(
-        self, entry: os.DirEntry[str], prefix: str, draft: bool
-    ) -> tuple[str, str, bool] | None:
-        """Classify one entry; return a folder to walk into, if it is one."""
-        name = entry.name
-        if name.startswith(".") or name in SKIPPED_FOLDERS:
-            return None
-        relpath = prefix + name
+    def _good_name(self, relpath: str, kind: str, name: str) -> bool:
+        """False (and a report) for names holding controls or undecodable bytes."""
+        if _BAD_NAME_CHAR.search(name) is None:
+            return True
+        message = f"{kind} name holds control characters or invalid UTF-8"
+        if kind == "folder":
+            self._warn(relpath, message + ", not read")
+        else:
+            self._exclude(relpath, message)
+        return False
+
+    def _other(self, entry: os.DirEntry[str], relpath: str, matched: bool) -> None:
+        """A symbolic link, pipe, socket or device: never followed nor opened."""
         try:
-            # DirEntry answers these from the directory listing (d_type), without a stat.
             is_link = entry.is_symlink()
-            is_dir = not is_link and entry.is_dir(follow_symlinks=False)
-            is_file = not is_link and not is_dir and entry.is_file(follow_symlinks=False)
-        except OSError as exc:
-            self._warn(relpath, f"cannot read: {_strerror(exc)}")
-            return None
-        if is_dir:
-            if _BAD_NAME_CHAR.search(name):
-                self._warn(
-                    relpath, "folder name holds control characters or invalid UTF-8, not read"
-                )
-                return None
-            return (entry.path, relpath + "/", draft or name == DRAFTS_FOLDER)
-        matched = self.matches is not None and self.matches.match(name) is not None
+        except OSError:
+            is_link = False
         if is_link:
             self._link(entry, relpath, matched)
-        elif not matched:
-            return None
-        elif not is_file:
+        elif matched:
             self._special(entry, relpath)
-        elif _BAD_NAME_CHAR.search(name):
-            self._exclude(relpath, "file name holds control characters or invalid UTF-8")
-        else:
-            self.files.append(Found(path=Path(entry.path), relpath=relpath, draft=draft))
-        return None
 
     def _link(self, entry: os.DirEntry[str], relpath: str, matched: bool) -> None:
         """Symlinks are never followed; matching ones and links to folders are reported."""
@@ -223,6 +229,35 @@ class _Walk:
                 path=_display(relpath), field="file", message=message, severity=Severity.WARNING
             )
         )
+
+
+def _never(_name: str) -> re.Match[str] | None:
+    """The matcher used when there are no patterns."""
+    return None
+
+
+def _slow_child(folder: Path, name: str) -> Path:
+    return folder / name
+
+
+def _pick_child() -> Callable[[Path, str], Path]:
+    """Path joining for one plain name; pathlib's own fast path (used by its glob) if usable.
+
+    Building 50k paths with ``/`` costs more than the whole walk; the private helper
+    is used only after checking it behaves.
+    """
+    fast = getattr(Path, "_make_child_relpath", None)
+    try:
+        probe = Path("/a")
+        if callable(fast) and fast(probe, "b.md") == probe / "b.md":
+            return cast("Callable[[Path, str], Path]", fast)
+    except Exception:  # noqa: S110 - any surprise means: use the public way
+        pass
+    return _slow_child
+
+
+#: Join a folder and a name from its listing.
+_child = _pick_child()
 
 
 def _points_to_folder(entry: os.DirEntry[str]) -> bool:
@@ -307,11 +342,13 @@ def _open_post(found: Found) -> int:
 
 def _base_of(path: Path, parts: list[str]) -> str | None:
     """The posts folder of a Found, when its path really ends with its relpath."""
-    if not path.is_absolute() or any(p in ("", ".", "..") for p in parts):
+    text = os.fspath(path)
+    tail = os.sep + os.sep.join(parts)  # noqa: PTH118 - plain text, no Path parsing
+    if not path.is_absolute() or not text.endswith(tail) or len(text) == len(tail):
         return None
-    if len(path.parts) <= len(parts) or list(path.parts[-len(parts) :]) != parts:
+    if any(p in ("", ".", "..") or os.sep in p for p in parts):
         return None
-    return str(Path(*path.parts[: -len(parts)]))
+    return text[: -len(tail)]
 
 
 def _open_checked(name: str, dir_fd: int | None) -> int:
