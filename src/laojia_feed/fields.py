@@ -22,7 +22,7 @@ from urllib.parse import quote, urlsplit
 
 import nh3
 
-from . import dates, urls
+from . import dates, permalinks, urls
 from .model import (
     Article,
     Author,
@@ -35,6 +35,7 @@ from .model import (
     Site,
     Warn,
 )
+from .permalinks import slug_from
 from .text import one_line, strip_forbidden
 
 #: Longest title kept; longer ones are cut with a warning.
@@ -50,9 +51,6 @@ _TRUE = frozenset({"true", "yes", "on", "1", "y", "t"})
 
 #: Jekyll-style date prefix of a file name: ``2021-12-09-title.md``.
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)$")
-
-#: Characters never kept in a slug: path separators, URL delimiters, white space.
-_SLUG_UNSAFE = re.compile(r"[\s/\\?#%\"<>|*:]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,12 +272,6 @@ def parse_language(raw: object, ctx: Context, warn: Warn) -> str | None:
     return text
 
 
-def slug_from(text: str) -> str:
-    """A URL path segment: no separators, no dot segments, no white space; Unicode kept."""
-    slug = _SLUG_UNSAFE.sub("-", text.strip()).strip("-.")
-    return re.sub(r"-{2,}", "-", slug)
-
-
 def parse_slug(raw: object, ctx: Context, warn: Warn) -> str:
     """Slug from front matter, else from the file name (Jekyll date prefix removed)."""
     stem = PurePosixPath(ctx.relpath).stem
@@ -451,31 +443,9 @@ def extra_fields(meta: Mapping[str, object]) -> Mapping[str, JSONValue]:
     )
 
 
-def _expand(pattern: str, published: datetime, slug: str, categories: tuple[str, ...]) -> str:
-    """Fill a permalink pattern: ``:year :month :day :i_month :i_day :slug :title :category``."""
-    replacements = {
-        ":year": f"{published.year:04d}",
-        ":month": f"{published.month:02d}",
-        ":i_month": str(published.month),
-        ":day": f"{published.day:02d}",
-        ":i_day": str(published.day),
-        ":hour": f"{published.hour:02d}",
-        ":minute": f"{published.minute:02d}",
-        ":second": f"{published.second:02d}",
-        ":post_title": slug,
-        ":title": slug,
-        ":slug": slug,
-        ":category": slug_from(categories[0]) if categories else "uncategorized",
-    }
-    keys = sorted(replacements, key=len, reverse=True)
-    regex = re.compile("|".join(re.escape(k) for k in keys))
-    return regex.sub(lambda m: quote(replacements[m.group(0)], safe=""), pattern)
-
-
-def permalink_for(site: Site, published: datetime, slug: str, categories: tuple[str, ...]) -> str:
+def permalink_for(site: Site, facts: permalinks.PostFacts) -> str:
     """The absolute URL of a post from the site's permalink pattern."""
-    path = _expand(site.permalink.lstrip("/"), published, slug, categories)
-    joined = urls.join_url(site.url, path)
+    joined = urls.join_url(site.url, permalinks.expand(site.permalink, facts))
     if joined is None:  # pragma: no cover - the site URL is validated by config
         raise FieldError(f"permalink pattern {site.permalink!r} does not give a URL")
     return joined
@@ -512,13 +482,16 @@ def make_article(
     body: str,
     relpath: str,
     site: Site,
+    tz: tzinfo,
 ) -> Article:
     """Assemble the Article from parsed values (the caller checked there were no errors)."""
     published: datetime = values["date"]
     updated: datetime | None = values["updated"]
     categories: tuple[str, ...] = values["categories"] or ()
     slug: str = values["slug"]
-    url = values["permalink"] or permalink_for(site, published, slug, categories)
+    # permalink dates are the site's local date, as Hexo, Hugo and Jekyll compute them
+    facts = permalinks.PostFacts(published.astimezone(tz), slug, categories, relpath, meta)
+    url = values["permalink"] or permalink_for(site, facts)
     return Article(
         id=stable_id(values["id"], url, published),
         slug=slug,

@@ -101,7 +101,7 @@ def load_post(
         return Outcome(excluded=reason)
     if parsed.failed:
         return Outcome(diagnostics=diagnostics)
-    article = fields.make_article(parsed.values, raw.meta, raw.body, found.relpath, site)
+    article = fields.make_article(parsed.values, raw.meta, raw.body, found.relpath, site, tz)
     if article.published > now and not site.include_future:
         return Outcome(excluded=Exclusion.FUTURE, diagnostics=diagnostics)
     return Outcome(article=article, diagnostics=diagnostics)
