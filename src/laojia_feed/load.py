@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
@@ -153,8 +153,8 @@ def load_articles(
         found = discover.discover(Path(posts), site.patterns)
     except FieldError as problem:
         return LoadResult((), (Diagnostic(str(posts), "file", str(problem)),))
-    diagnostics: list[Diagnostic] = list(found.diagnostics)
-    excluded: list[Excluded] = list(found.excluded)
+    diagnostics = [replace(d, path=display_path(posts, d.path)) for d in found.diagnostics]
+    excluded = [replace(e, path=display_path(posts, e.path)) for e in found.excluded]
     loaded: list[tuple[str, Article]] = []
     for item in found.files:
         display = display_path(posts, item.relpath)
