@@ -137,13 +137,13 @@ def ensure_dir(out_dir: Path) -> None:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except FileExistsError as exc:
-        raise FieldError(f"{path}: exists and is not a folder") from exc
+        raise FieldError("exists and is not a folder") from exc
     except OSError as exc:
-        raise FieldError(f"{path}: cannot create folder: {exc.strerror or exc}") from exc
+        raise FieldError(f"cannot create folder: {exc.strerror or exc}") from exc
     except ValueError as exc:
-        raise FieldError(f"{path}: cannot create folder: {exc}") from exc
+        raise FieldError(f"cannot create folder: {exc}") from exc
     if not path.is_dir():
-        raise FieldError(f"{path}: exists and is not a folder")
+        raise FieldError("exists and is not a folder")
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -272,9 +272,9 @@ def _open_dir(out_dir: Path) -> int:
     try:
         return os.open(path, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
     except OSError as exc:
-        raise FieldError(f"{path}: cannot open output folder: {exc.strerror or exc}") from exc
+        raise FieldError(f"cannot open output folder: {exc.strerror or exc}") from exc
     except ValueError as exc:
-        raise FieldError(f"{path}: cannot open output folder: {exc}") from exc
+        raise FieldError(f"cannot open output folder: {exc}") from exc
 
 
 def _acquire(fd: int, out_dir: Path, wait: float) -> None:
