@@ -69,6 +69,10 @@ def report(diagnostics: Sequence[Diagnostic], style: str, verbosity: int) -> Non
             click.echo(format_diagnostic(diagnostic, style), err=True)
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def _size(size: int) -> str:
     return f"{size / 1024:.1f} KiB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MiB"
 
@@ -82,8 +86,9 @@ def summary_line(load: LoadResult, result: BuildResult | None, out: Path | None)
     for excluded in load.excluded:
         reasons[excluded.reason.value] = reasons.get(excluded.reason.value, 0) + 1
     excluded_text = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
-    verb = "published" if result else "checked"
-    parts = [f"{len(load.articles)} posts {verb}", f"{errors} errors", f"{warnings} warnings"]
+    verb = "published" if result else "valid"
+    parts = [_count(len(load.articles), f"post {verb}", f"posts {verb}")]
+    parts += [_count(errors, "error", "errors"), _count(warnings, "warning", "warnings")]
     if excluded_text:
         parts.append(f"excluded: {excluded_text}")
     line = ", ".join(parts)
