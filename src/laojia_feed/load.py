@@ -7,7 +7,7 @@ the others from loading.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
@@ -137,9 +137,11 @@ def load_articles(
     site: Site | None = None,
     *,
     now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> LoadResult:
     """Load every post under ``posts``: valid Articles newest first, plus every problem.
 
+    ``progress(done, total)`` is called as posts are read (for a progress bar).
     Never raises for bad input: a missing folder or an unknown time zone is an
     error diagnostic in the result.
     """
@@ -156,7 +158,9 @@ def load_articles(
     diagnostics = [replace(d, path=display_path(posts, d.path)) for d in found.diagnostics]
     excluded = [replace(e, path=display_path(posts, e.path)) for e in found.excluded]
     loaded: list[tuple[str, Article]] = []
-    for item in found.files:
+    for done, item in enumerate(found.files, 1):
+        if progress is not None:
+            progress(done, len(found.files))
         display = display_path(posts, item.relpath)
         outcome = load_post(item, display, site, tz, now)
         diagnostics.extend(outcome.diagnostics)
