@@ -7,13 +7,17 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import lxml.html
 import pytest
 from click.testing import CliRunner, Result
 
 from feedcheck import parse_atom, parse_json, parse_rss
 from laojia_feed import cli as cli_module
 from laojia_feed.cli import cli
+from laojia_feed.config import KEYS, load_config
+from laojia_feed.model import Site
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 GOOD = """---
@@ -212,3 +216,60 @@ def test_version() -> None:
     result = run("--version")
     assert result.exit_code == 0
     assert "laojia-feed" in result.output
+
+
+def test_init_writes_a_config_that_loads_to_the_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("init")
+    assert result.exit_code == 0
+    written = tmp_path / "laojia-feed.toml"
+    config = load_config(written)
+    assert config.site == Site()
+    assert [d.field for d in config.diagnostics] == ["url"]  # only the placeholder warning
+    text = written.read_text(encoding="utf-8")
+    assert all(f"{key} =" in text for key in KEYS if key != "outputs")
+    assert run("init").exit_code == 2  # never overwrites silently
+    assert run("init", "--force").exit_code == 0
+
+
+def test_links_prints_alternate_tags(posts: Path) -> None:
+    (posts.parent / "laojia-feed.toml").write_text('url = "https://a.org/"\ntitle = "A & B"\n')
+    result = run("links", str(posts))
+    assert result.exit_code == 0
+    root = lxml.html.fromstring(f"<head>{result.output}</head>")
+    found = {(e.get("type"), e.get("href"), e.get("title")) for e in root.iter("link")}
+    assert found == {
+        ("application/rss+xml", "https://a.org/rss.xml", "A & B (RSS)"),
+        ("application/atom+xml", "https://a.org/atom.xml", "A & B (Atom)"),
+        ("application/feed+json", "https://a.org/feed.json", "A & B (JSON Feed)"),
+    }
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[int] = []
+
+    def fake_bar(**kwargs: Any) -> _Bar:
+        shown.append(kwargs["length"])
+        return _Bar()
+
+    monkeypatch.setattr("click.progressbar", fake_bar)
+    quiet = cli_module.Progress(enabled=True)  # CliRunner/pytest stderr is not a terminal
+    quiet(1, 10_000)
+    assert shown == []
+    loud = cli_module.Progress(enabled=True)
+    loud.enabled = True
+    loud(1, 10_000)
+    assert shown == [10_000]
+
+
+class _Bar:
+    def __enter__(self) -> _Bar:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        pass
+
+    def update(self, _n: int) -> None:
+        pass

@@ -8,6 +8,7 @@ changed). No traceback ever reaches the user.
 
 from __future__ import annotations
 
+import html
 import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .config import Config, load_config
+from .config import CONFIG_NAME, Config, load_config, template
 from .model import BuildResult, Diagnostic, LoadResult, Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -99,6 +100,33 @@ def summary_line(load: LoadResult, result: BuildResult | None, out: Path | None)
         )
         line += f" → {files}"
     return line
+
+
+class Progress:
+    """A progress bar on stderr for long runs, shown only when stderr is a terminal."""
+
+    #: Runs with fewer posts than this finish too fast to need a bar.
+    THRESHOLD = 500
+
+    def __init__(self, *, enabled: bool) -> None:
+        stream = click.get_text_stream("stderr")
+        self.enabled = enabled and stream.isatty()
+        self.bar: Any = None
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < self.THRESHOLD:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="reading posts", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(1)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 def site_options(func: F) -> F:
@@ -193,7 +221,8 @@ def build(posts: Path, out: Path, check_thumbnails: bool, **flags: Any) -> None:
     if not config.ok:
         _finish(config.diagnostics, flags)
     checker = _thumbnail_checker() if check_thumbnails else None
-    load = load_articles(posts, config.site)
+    with Progress(enabled=verbosity(flags) >= 0 and flags["style"] == "text") as progress:
+        load = load_articles(posts, config.site, progress=progress)
     result = build_from(load, posts, out, config.site, check_thumbnails=checker)
     diagnostics = config.diagnostics + result.all_diagnostics
     report(diagnostics, flags["style"], verbosity(flags))
@@ -212,12 +241,51 @@ def check(posts: Path, **flags: Any) -> None:
     config = configure(posts, flags)
     if not config.ok:
         _finish(config.diagnostics, flags)
-    load = load_articles(posts, config.site)
+    with Progress(enabled=verbosity(flags) >= 0 and flags["style"] == "text") as progress:
+        load = load_articles(posts, config.site, progress=progress)
     diagnostics = config.diagnostics + load.diagnostics
     report(diagnostics, flags["style"], verbosity(flags))
     if verbosity(flags) >= 0 and flags["style"] == "text":
         click.echo(summary_line(load, None, None), err=True)
     sys.exit(exit_code(diagnostics))
+
+
+@cli.command()
+@click.option(
+    "--path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path(CONFIG_NAME),
+    show_default=True,
+    help="Where to write it.",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path: Path, force: bool) -> None:
+    """Write a commented laojia-feed.toml with every key and its default."""
+    if path.exists() and not force:
+        click.echo(f"error: {path} already exists (use --force to overwrite)", err=True)
+        sys.exit(EXIT_FATAL)
+    path.write_text(template(), encoding="utf-8")
+    click.echo(f"wrote {path}; set url to your site's address", err=True)
+
+
+@cli.command()
+@click.argument("posts", type=click.Path(file_okay=False, path_type=Path), default=Path())
+@site_options
+def links(posts: Path, **flags: Any) -> None:
+    """Print <link rel="alternate"> tags for the site's HTML <head>."""
+    from .build import enabled_formats, feed_urls
+
+    config = configure(posts, flags)
+    if not config.ok:
+        _finish(config.diagnostics, flags)
+    report(config.diagnostics, flags["style"], verbosity(flags))
+    site = config.site
+    urls = feed_urls(site)
+    for fmt, _name in enabled_formats(site):
+        label = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}.get(fmt.name, fmt.name)
+        title = html.escape(f"{site.title} ({label})")
+        href = html.escape(urls[fmt.name])
+        click.echo(f'<link rel="alternate" type="{fmt.media_type}" title="{title}" href="{href}">')
 
 
 def _finish(diagnostics: Sequence[Diagnostic], flags: Mapping[str, Any]) -> None:

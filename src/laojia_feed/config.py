@@ -7,6 +7,7 @@ all the defaults apply, and the placeholder site URL earns one clear warning.
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
@@ -294,3 +295,60 @@ def load_config(
             )
         )
     return Config(site, source, tuple(problems))
+
+
+def _toml_value(value: object) -> str:
+    """A default value written as TOML."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+#: How ``laojia-feed init`` writes defaults that read better than the raw value.
+_SHOWN_DEFAULTS: Mapping[str, str] = MappingProxyType(
+    {
+        "limit": "0",
+        "budget": '"2MiB"',
+        "item_budget": '"512KiB"',
+    }
+)
+
+#: Commented examples for keys whose default is "nothing".
+_EXAMPLES: Mapping[str, str] = MappingProxyType(
+    {
+        "author": '{ name = "Your Name", email = "you@example.org" }',
+        "icon": '"https://blog.example.org/icon.png"',
+        "hub": '"https://pubsubhubbub.appspot.com/"',
+    }
+)
+
+
+def template() -> str:
+    """A commented ``laojia-feed.toml`` with every key and its default (``laojia-feed init``)."""
+    site = Site()
+    lines = [
+        "# laojia-feed configuration. Every key is optional; flags override this file.",
+        "# Reference: the Configuration section of laojia-feed's README.",
+        "",
+    ]
+    for key, spec in KEYS.items():
+        if key == "outputs":
+            continue
+        default = getattr(site, spec.attr)
+        lines.append(f"# {spec.help}")
+        if default is None:
+            lines.append(f"# {key} = {_EXAMPLES.get(key, '(not set)')}")
+        else:
+            shown = _SHOWN_DEFAULTS.get(key) or _toml_value(default)
+            note = "  # CHANGE ME: your site's address" if key == "url" else ""
+            lines.append(f"{key} = {shown}{note}")
+        lines.append("")
+    lines.append(f"# {KEYS['outputs'].help}")
+    lines.append("[outputs]")
+    for name in ("rss", "atom", "json"):
+        lines.append(f"{name} = {_toml_value(getattr(site.outputs, name))}")
+    return "\n".join(lines) + "\n"
