@@ -1,23 +1,47 @@
 """Permalink patterns → a post's URL path, following the site generator's own rules.
 
-A pattern such as ``:year/:month/:day/:slug/`` (Hexo) is filled from the facts of
-one post (:class:`PostFacts`). Every token value is percent-encoded as one path
-segment, so no value can add ``/`` or ``..`` to the path.
+A pattern such as ``:year/:month/:day/:slug/`` is filled from the facts of one
+post (:class:`PostFacts`). Tokens are a table (:data:`TOKENS`); the generator
+dialects (Hexo, Hugo, Jekyll) are translated into these tokens by
+:mod:`laojia_feed.sites`. Every token value is percent-encoded segment by
+segment, so no value can add a ``?``, a ``#`` or a ``..`` to the path; a token
+that stands for a path (``:path``, ``:category``, ``:categories``) may add
+``/`` between its own segments. Unicode stays readable once decoded.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from hashlib import sha1
 from pathlib import PurePosixPath
+from types import MappingProxyType
 from urllib.parse import quote
 
 from .text import one_line
 
 #: Characters never kept in a slug: path separators, URL delimiters, white space.
 _SLUG_UNSAFE = re.compile(r"[\s/\\?#%\"<>|*:]+")
+
+#: Characters kept as they are in one path segment (RFC 3986 ``pchar`` minus ``:``).
+_SEGMENT_SAFE = "-._~!$&'()*+,;=@"
+
+#: What Hexo's ``slugize`` turns into a hyphen (runs of white space and punctuation).
+_HEXO_SPECIAL = re.compile(r"[\s~`!@#$%^&*()\-_+=\[\]{}|\\;:\"'<>,.?/]+")
+
+#: Control characters (C0 and DEL): never part of a segment.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July",
+                "August", "September", "October", "November", "December")  # fmt: skip
+
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+#: What a token gives: one segment, or several (a path) as a tuple.
+TokenValue = str | tuple[str, ...]
 
 
 def slug_from(text: str) -> str:
@@ -26,56 +50,222 @@ def slug_from(text: str) -> str:
     return re.sub(r"-{2,}", "-", slug)
 
 
+def _without_latin_accents(text: str) -> str:
+    """Drop accents from Latin letters only (``é`` → ``e``); other scripts are untouched."""
+    out: list[str] = []
+    for char in text:
+        if char.isascii() or not "\u00c0" <= char <= "\u024f":
+            out.append(char)
+            continue
+        base = unicodedata.normalize("NFKD", char)
+        out.append("".join(c for c in base if not unicodedata.combining(c)) or char)
+    return "".join(out)
+
+
+def hexo_slugize(text: str, *, lower: bool = False) -> str:
+    """Hexo's slug rule: Latin accents dropped, punctuation and spaces → one ``-``."""
+    plain = _CONTROL.sub("", _without_latin_accents(text))
+    slug = _HEXO_SPECIAL.sub("-", plain).strip("-")
+    return slug.lower() if lower else slug
+
+
+def hugo_urlize(text: str) -> str:
+    """Hugo's ``urlize`` for one segment: letters, marks, digits and ``._-~+`` kept,
+    white space → ``-`` (never two in a row), everything else dropped, lower-cased."""
+    out: list[str] = []
+    for char in text.strip():
+        if char.isspace():
+            if out and out[-1] != "-":
+                out.append("-")
+        elif char.isalnum() or char in "._-~+" or unicodedata.category(char).startswith("M"):
+            out.append(char)
+    return "".join(out).lower()
+
+
 @dataclass(frozen=True, slots=True)
 class PostFacts:
     """What a permalink pattern may use."""
 
-    #: Publication time (aware), in the time zone it was written in.
+    #: Publication time (aware), in the site's time zone.
     published: datetime
-    #: The post's slug.
+    #: The post's slug (front-matter ``slug``, else the file name without a date prefix).
     slug: str
-    #: Category names, first is the main one.
+    #: Category names (flattened), first is the main one.
     categories: tuple[str, ...]
     #: Source path relative to the posts folder (POSIX).
     relpath: str
-    #: The raw front matter (for ``:abbrlink``, ``:id`` and the like).
+    #: The raw front matter (for ``:abbrlink``, ``:id``, Hexo category trees and the like).
     meta: Mapping[str, object]
 
 
-def _first_category(facts: PostFacts) -> str:
-    return slug_from(facts.categories[0]) if facts.categories else "uncategorized"
+def _text(raw: object) -> str | None:
+    """A front-matter scalar as one line of text, or None."""
+    if isinstance(raw, bool) or not isinstance(raw, str | int):
+        return None
+    text = one_line(str(raw))
+    return text or None
 
 
-def _meta(key: str) -> Callable[[PostFacts], str]:
-    def value(facts: PostFacts) -> str:
-        raw = facts.meta.get(key)
-        return one_line(str(raw)) if isinstance(raw, str | int) else facts.slug
+def _meta(key: str) -> Callable[[PostFacts], TokenValue]:
+    """A token taken from a front-matter key, falling back to the slug."""
+
+    def value(facts: PostFacts) -> TokenValue:
+        return _text(facts.meta.get(key)) or facts.slug
 
     return value
 
 
-#: Token → its value for a post.
-TOKENS: Mapping[str, Callable[[PostFacts], str]] = {
-    ":year": lambda f: f"{f.published.year:04d}",
-    ":month": lambda f: f"{f.published.month:02d}",
-    ":i_month": lambda f: str(f.published.month),
-    ":day": lambda f: f"{f.published.day:02d}",
-    ":i_day": lambda f: str(f.published.day),
-    ":hour": lambda f: f"{f.published.hour:02d}",
-    ":minute": lambda f: f"{f.published.minute:02d}",
-    ":second": lambda f: f"{f.published.second:02d}",
-    ":post_title": lambda f: f.slug,
-    ":title": lambda f: f.slug,
-    ":slug": lambda f: f.slug,
-    ":filename": lambda f: PurePosixPath(f.relpath).stem,
-    ":category": _first_category,
-    ":abbrlink": _meta("abbrlink"),
-    ":id": _meta("id"),
-}
+def _path(facts: PostFacts) -> TokenValue:
+    """The source path without its extension, folders as segments (Hexo's ``:title``)."""
+    return tuple(PurePosixPath(facts.relpath).with_suffix("").parts)
+
+
+def _post_title(facts: PostFacts) -> TokenValue:
+    """Hexo's ``:post_title``: the title slugized, lower case."""
+    title = _text(facts.meta.get("title"))
+    return (hexo_slugize(title, lower=True) if title else "") or facts.slug
+
+
+def _hexo_trees(raw: object) -> list[list[str]]:
+    """Hexo category trees: ``[a, b]`` is one tree a → b; ``[[a, b], c]`` two trees."""
+    items = raw if isinstance(raw, list | tuple) else [raw]
+    nested = any(isinstance(item, list | tuple) for item in items)
+    trees: list[list[str]] = []
+    for item in items if nested else [items]:
+        names = [_text(n) for n in (item if isinstance(item, list | tuple) else [item])]
+        tree = [n for n in names if n]
+        if tree:
+            trees.append(tree)
+    return trees
+
+
+def _hexo_category(facts: PostFacts) -> TokenValue:
+    """Hexo's ``:category``: the last category with its parents, each slugized."""
+    raw = facts.meta.get("categories", facts.meta.get("category"))
+    trees = _hexo_trees(raw) if raw is not None else []
+    if not trees:
+        return "uncategorized"
+    return tuple(hexo_slugize(name) or "-" for name in trees[-1])
+
+
+def _jekyll_categories(facts: PostFacts) -> TokenValue:
+    """Jekyll's ``:categories``: every category in lower case, one segment each."""
+    seen = dict.fromkeys(name.lower() for name in facts.categories)
+    return tuple(seen)
+
+
+def _hexo_hash(facts: PostFacts) -> TokenValue:
+    """Hexo's ``:hash``: SHA-1 of the Hexo slug and the Unix time, 12 hex digits."""
+    slug = PurePosixPath(facts.relpath).with_suffix("").as_posix()
+    stamp = str(int(facts.published.timestamp()))
+    return sha1((slug + stamp).encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
+
+
+def _folders(facts: PostFacts) -> tuple[str, ...]:
+    return PurePosixPath(facts.relpath).parent.parts
+
+
+def _hugo_name(facts: PostFacts, *, bundle: bool) -> str:
+    """Hugo's file name token: the base name, or the folder of a page bundle."""
+    path = PurePosixPath(facts.relpath)
+    if bundle and path.stem in {"index", "_index"} and path.parent.name:
+        return hugo_urlize(path.parent.name)
+    return hugo_urlize(path.stem)
+
+
+def _hugo_title(facts: PostFacts) -> TokenValue:
+    title = _text(facts.meta.get("title"))
+    return (hugo_urlize(title) if title else "") or _hugo_name(facts, bundle=True)
+
+
+def _hugo_slug(facts: PostFacts) -> TokenValue:
+    """Hugo's ``:slug``: the front-matter slug, else the title, urlized."""
+    slug = _text(facts.meta.get("slug"))
+    return (hugo_urlize(slug) if slug else "") or _hugo_title(facts)
+
+
+def _hugo_slug_or_name(facts: PostFacts, *, bundle: bool) -> TokenValue:
+    slug = _text(facts.meta.get("slug"))
+    return (hugo_urlize(slug) if slug else "") or _hugo_name(facts, bundle=bundle)
+
+
+#: Token → its value for a post. Dates are the site's local date.
+TOKENS: Mapping[str, Callable[[PostFacts], TokenValue]] = MappingProxyType(
+    {
+        ":year": lambda f: f"{f.published.year:04d}",
+        ":short_year": lambda f: f"{f.published.year % 100:02d}",
+        ":month": lambda f: f"{f.published.month:02d}",
+        ":i_month": lambda f: str(f.published.month),
+        ":monthname": lambda f: _MONTH_NAMES[f.published.month - 1],
+        ":short_monthname": lambda f: _MONTH_NAMES[f.published.month - 1][:3],
+        ":day": lambda f: f"{f.published.day:02d}",
+        ":i_day": lambda f: str(f.published.day),
+        ":weekday": lambda f: str(f.published.isoweekday() % 7),
+        ":weekdayname": lambda f: _DAY_NAMES[f.published.weekday()],
+        ":yearday": lambda f: str(f.published.timetuple().tm_yday),
+        ":y_day": lambda f: f"{f.published.timetuple().tm_yday:03d}",
+        ":hour": lambda f: f"{f.published.hour:02d}",
+        ":minute": lambda f: f"{f.published.minute:02d}",
+        ":second": lambda f: f"{f.published.second:02d}",
+        ":timestamp": lambda f: str(int(f.published.timestamp())),
+        ":slug": lambda f: f.slug,
+        ":title": lambda f: f.slug,
+        ":filename": lambda f: PurePosixPath(f.relpath).stem,
+        ":path": _path,
+        ":post_title": _post_title,
+        ":category": _hexo_category,
+        ":categories": _jekyll_categories,
+        ":section": lambda f: _folders(f)[:1],
+        ":sections": _folders,
+        ":hugo_title": _hugo_title,
+        ":hugo_slug": _hugo_slug,
+        ":hugo_filename": lambda f: _hugo_name(f, bundle=False),
+        ":hugo_contentbasename": lambda f: _hugo_name(f, bundle=True),
+        ":hugo_slugorfilename": lambda f: _hugo_slug_or_name(f, bundle=False),
+        ":hugo_slugorcontentbasename": lambda f: _hugo_slug_or_name(f, bundle=True),
+        ":hash": _hexo_hash,
+        ":abbrlink": _meta("abbrlink"),
+        ":id": _meta("id"),
+    }
+)
 
 _TOKEN = re.compile("|".join(re.escape(t) for t in sorted(TOKENS, key=len, reverse=True)))
 
 
+def _segment(text: str) -> str:
+    """One path segment, percent-encoded; a ``/`` inside it is encoded too."""
+    return quote(_CONTROL.sub("", text), safe=_SEGMENT_SAFE)
+
+
+def _encoded(value: TokenValue) -> str:
+    parts = (value,) if isinstance(value, str) else value
+    return "/".join(_segment(part) for part in parts)
+
+
+def tokens_in(pattern: str) -> tuple[str, ...]:
+    """The tokens a pattern uses, in order."""
+    return tuple(_TOKEN.findall(pattern))
+
+
 def expand(pattern: str, facts: PostFacts) -> str:
-    """Fill ``pattern``; each token's value becomes one percent-encoded path segment."""
-    return _TOKEN.sub(lambda m: quote(TOKENS[m.group(0)](facts), safe=""), pattern.lstrip("/"))
+    """Fill ``pattern`` into a relative URL path without ``.``/``..`` or empty segments.
+
+    Literal text is percent-encoded as path text; each token's value is encoded
+    segment by segment. A trailing ``/`` in the pattern is kept.
+    """
+    pieces: list[str] = []
+    last = 0
+    for match in _TOKEN.finditer(pattern):
+        pieces.append(
+            quote(_CONTROL.sub("", pattern[last : match.start()]), safe="/" + _SEGMENT_SAFE)
+        )
+        pieces.append(_encoded(TOKENS[match.group(0)](facts)))
+        last = match.end()
+    pieces.append(quote(_CONTROL.sub("", pattern[last:]), safe="/" + _SEGMENT_SAFE))
+    segments = [
+        s
+        for s in "".join(pieces).split("/")
+        if s and s.lower().replace("%2e", ".") not in {".", ".."}
+    ]
+    path = "/".join(segments)
+    return path + "/" if path and pattern.endswith("/") else path
