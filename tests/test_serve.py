@@ -1,0 +1,617 @@
+"""serve.py: the preview server through a real HTTP client on a real socket, and its watcher."""
+
+from __future__ import annotations
+
+import email.utils
+import http.client
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from feedcheck import parse_atom, parse_json, parse_rss
+from laojia_feed import Site, build
+from laojia_feed.model import FieldError
+from laojia_feed.serve import (
+    PreviewServer,
+    Watcher,
+    content_type,
+    entity_tag,
+    exposure_warning,
+    index_page,
+    is_not_modified,
+    make_server,
+    resolve_target,
+    snapshot,
+)
+
+SITE = Site(title="老家", url="https://blog.example.org/")
+SECRET = "TOP-SECRET-4242"
+POST = """---
+title: {title}
+date: 2021-12-0{day} 11:10:27
+categories: [生活]
+---
+<p>正文 {day}</p>
+"""
+
+#: Path segments the property test combines into request targets.
+SEGMENTS = ["..", ".", "", "rss.xml", "up", "out", "secret.txt", ".hidden", "%2e%2e", "%2f", "%00"]
+
+Response = tuple[int, http.client.HTTPMessage, bytes]
+
+
+def write_post(folder: Path, name: str, title: str, day: int) -> None:
+    (folder / name).write_text(POST.format(title=title, day=day), encoding="utf-8")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> tuple[Path, Path]:
+    """A posts folder with two posts, built into ``out``; a secret file beside ``out``."""
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    write_post(posts, "first.md", "第一篇", 1)
+    write_post(posts, "second.md", "第二篇", 2)
+    out = tmp_path / "out"
+    assert build(posts, out, SITE).ok
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    return posts, out
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., PreviewServer]]:
+    """Start preview servers on port 0 in threads; shut every one down afterwards."""
+    started: list[tuple[PreviewServer, threading.Thread]] = []
+
+    def start(out: Path, **options: object) -> PreviewServer:
+        options.setdefault("quiet", True)
+        server = make_server(out, port=0, **options)  # type: ignore[arg-type]
+        thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+        thread.start()
+        started.append((server, thread))
+        return server
+
+    yield start
+    for server, thread in started:
+        server.shutdown()
+        thread.join(timeout=5)
+        assert not thread.is_alive()
+
+
+def request(
+    server: PreviewServer,
+    target: str,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """One request with the target sent exactly as given."""
+    host, port = server.server_address[0], server.server_address[1]
+    connection = http.client.HTTPConnection(str(host), port, timeout=5)
+    try:
+        connection.putrequest(method, target, skip_host=False, skip_accept_encoding=True)
+        for name, value in (headers or {}).items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def raw_request(server: PreviewServer, line: bytes) -> bytes:
+    """Send a hand-written request line (no client-side validation); return the whole answer."""
+    host, port = server.server_address[0], server.server_address[1]
+    with socket.create_connection((str(host), port), timeout=5) as sock:
+        sock.sendall(line + b"\r\nHost: x\r\nConnection: close\r\n\r\n")
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# --- over HTTP -------------------------------------------------------------------------
+
+
+def test_feeds_are_served_with_their_media_types(
+    site: tuple[Path, Path], serve: Callable[..., PreviewServer]
+) -> None:
+    _posts, out = site
+    server = serve(out)
+    expected = {
+        "/rss.xml": "application/rss+xml; charset=utf-8",
+        "/atom.xml": "application/atom+xml; charset=utf-8",
+        "/feed.json": "application/feed+json; charset=utf-8",
+    }
+    bodies = {}
+    for target, media in expected.items():
+        status, headers, body = request(server, target)
+        assert status == 200
+        assert headers["Content-Type"] == media
+        assert headers["Content-Length"] == str(len(body))
+        assert body == (out / target[1:]).read_bytes()
+        bodies[target] = body
+    assert parse_rss(bodies["/rss.xml"]).entries[0].title == "第二篇"
+    assert parse_atom(bodies["/atom.xml"]).entries[1].title == "第一篇"
+    assert parse_json(bodies["/feed.json"])["items"][0]["title"] == "第二篇"
+
+
+def test_validators_and_cache_headers(
+    site: tuple[Path, Path], serve: Callable[..., PreviewServer]
+) -> None:
+    _posts, out = site
+    os.utime(out / "rss.xml", (1_638_000_000, 1_638_000_000))
+    status, headers, body = request(serve(out), "/rss.xml")
+    assert status == 200
+    assert headers["ETag"] == entity_tag(body)
+    assert headers["ETag"].startswith('"') and not headers["ETag"].startswith('W/"')
+    assert headers["Last-Modified"] == "Sat, 27 Nov 2021 08:00:00 GMT"
+    assert headers["Cache-Control"] == "no-cache"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_conditional_requests_get_304_without_a_body(
+    site: tuple[Path, Path], serve: Callable[..., PreviewServer]
+) -> None:
+    _posts, out = site
+    server = serve(out)
+    _status, first, _body = request(server, "/atom.xml")
+    etag, modified = first["ETag"], first["Last-Modified"]
+    for headers in (
+        {"If-None-Match": etag},
+        {"If-None-Match": f'"other", W/{etag}'},
+        {"If-None-Match": "*"},
+        {"If-Modified-Since": modified},
+        {"If-Modified-Since": "Fri, 31 Dec 9999 23:59:59 GMT"},
+    ):
+        status, answer, body = request(server, "/atom.xml", headers=headers)
+        assert (status, body) == (304, b""), headers
+        assert answer["ETag"] == etag
+        assert answer["Last-Modified"] == modified
+        assert "Content-Type" not in answer
+    for headers in (
+        {"If-None-Match": '"stale"'},
+        {"If-None-Match": '"stale"', "If-Modified-Since": modified},  # If-None-Match wins
+        {"If-Modified-Since": "Thu, 01 Jan 1970 00:00:00 GMT"},
+        {"If-Modified-Since": "not a date"},
+    ):
+        status, _answer, body = request(server, "/atom.xml", headers=headers)
+        assert status == 200, headers
+        assert body == (out / "atom.xml").read_bytes()
+
+
+def test_a_changed_file_gets_a_new_etag(
+    site: tuple[Path, Path], serve: Callable[..., PreviewServer]
+) -> None:
+    _posts, out = site
+    server = serve(out)
+    _status, before, _body = request(server, "/feed.json")
+    (out / "feed.json").write_bytes(b'{"version": "https://jsonfeed.org/version/1.1", "items": []}')
+    status, after, body = request(server, "/feed.json", headers={"If-None-Match": before["ETag"]})
+    assert status == 200
+    assert after["ETag"] != before["ETag"]
+    assert b'"items": []' in body
+
+
+def test_head_sends_headers_only_and_keeps_the_connection_usable(
+    site: tuple[Path, Path], serve: Callable[..., PreviewServer]
+) -> None:
+    _posts, out = site
+    server = serve(out)
+    host, port = server.server_address[0], server.server_address[1]
+    connection = http.client.HTTPConnection(str(host), port, timeout=5)
+    try:
+        connection.request("HEAD", "/rss.xml")
+        head = connection.getresponse()
+        assert head.read() == b""
+        connection.request("GET", "/rss.xml")  # same connection: the HEAD framing was right
+        get = connection.getresponse()
+        body = get.read()
+    finally:
+        connection.close()
+    assert head.status == get.status == 200
+    assert head.headers["Content-Length"] == str(len(body)) == get.headers["Content-Length"]
+    assert head.headers["Content-Type"] == "application/rss+xml; charset=utf-8"
+    assert head.headers["ETag"] == get.headers["ETag"]
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/x/%2e%2e/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/%252e%252e/secret.txt",
+        "//etc/passwd",
+        "/%2fetc/passwd",
+        "/link.txt",
+        "/linked/secret.txt",
+        "/loop",
+        "/.hidden",
+        "/sub/../../secret.txt",
+        "/sub/",
+        "/sub",
+        "/rss.xml/",
+        "/rss.xml%00.txt",
+        "/%ff%fe",
+        "/..\\secret.txt",
+        "http://127.0.0.1/../secret.txt",
+        "/./rss.xml",
+        pytest.param("/" + "a" * 5000, id="very-long-name"),
+    ],
+)
+def test_nothing_outside_the_folder_is_reachable(
+    site: tuple[Path, Path], serve: Callable[..., PreviewServer], target: str
+) -> None:
+    _posts, out = site
+    secret = out.parent / "secret.txt"
+    (out / "link.txt").symlink_to(secret)
+    (out / "linked").symlink_to(out.parent, target_is_directory=True)
+    (out / "loop").symlink_to(out / "loop")
+    (out / ".hidden").write_text(SECRET, encoding="utf-8")
+    (out / "sub").mkdir()
+    (out / "sub" / "inner.xml").write_text("<rss/>", encoding="utf-8")
+    server = serve(out)
+    answer = raw_request(server, f"GET {target} HTTP/1.1".encode())
+    assert answer.startswith(b"HTTP/1.1 404 "), answer[:200]
+    assert SECRET.encode() not in answer
+    assert b"root:" not in answer
+    assert b"inner.xml" not in answer  # no folder listing
+
+
+def test_links_that_stay_inside_are_followed(
+    site: tuple[Path, Path], serve: Callable[..., PreviewServer]
+) -> None:
+    _posts, out = site
+    (out / "alias.xml").symlink_to(out / "rss.xml")
+    (out / "sub").mkdir()
+    (out / "sub" / "生活.xml").write_bytes((out / "atom.xml").read_bytes())
+    server = serve(out)
+    status, headers, body = request(server, "/alias.xml")
+    assert (status, body) == (200, (out / "rss.xml").read_bytes())
+    assert headers["Content-Type"].startswith("application/rss+xml")
+    status, headers, _body = request(server, "/sub/%E7%94%9F%E6%B4%BB.xml?utm=1")
+    assert status == 200
+    assert headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+
+
+def test_index_page_links_the_feeds_escaped(
+    site: tuple[Path, Path], serve: Callable[..., PreviewServer]
+) -> None:
+    _posts, out = site
+    (out / "<b>&x.xml").write_text("<rss/>", encoding="utf-8")
+    (out / "sub").mkdir()
+    (out / "sub" / "生活.opml").write_text("<opml/>", encoding="utf-8")
+    (out / "notes.txt").write_text("not a feed", encoding="utf-8")
+    (out / ".hidden.xml").write_text("<rss/>", encoding="utf-8")
+    status, headers, body = request(serve(out), "/")
+    page = body.decode("utf-8")
+    assert status == 200
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    for name in ("rss.xml", "atom.xml", "feed.json"):
+        assert f'href="/{name}"' in page
+    assert 'href="/sub/%E7%94%9F%E6%B4%BB.opml">sub/生活.opml' in page
+    assert 'href="/%3Cb%3E%26x.xml">&lt;b&gt;&amp;x.xml</a>' in page
+    assert "<b>" not in page
+    assert "notes.txt" not in page
+    assert ".hidden" not in page
+    assert "application/feed+json" in page
+
+
+def test_other_methods_are_refused(
+    site: tuple[Path, Path], serve: Callable[..., PreviewServer]
+) -> None:
+    _posts, out = site
+    status, _headers, _body = request(serve(out), "/rss.xml", method="POST")
+    assert status == 501
+    assert (out / "rss.xml").exists()
+
+
+def test_requests_are_logged_one_line_each(
+    site: tuple[Path, Path], serve: Callable[..., PreviewServer]
+) -> None:
+    _posts, out = site
+    lines: list[str] = []
+    server = serve(out, quiet=False, log=lines.append)
+    request(server, "/rss.xml")
+    request(server, "/missing%0a.xml")
+    raw_request(server, b"GET /\x1b[31mred HTTP/1.1")
+    assert lines[:2] == ["GET /rss.xml 200", "GET /missing%0a.xml 404"]
+    assert lines[2] == "GET /\\u001b[31mred 404"
+    silent: list[str] = []
+    request(serve(out, quiet=True, log=silent.append), "/rss.xml")
+    assert silent == []
+
+
+def test_rebuilds_when_a_post_changes(
+    site: tuple[Path, Path], serve: Callable[..., PreviewServer]
+) -> None:
+    posts, out = site
+    server = serve(out, rebuild=lambda: build(posts, out, SITE), watch=posts, poll=0.1)
+    assert "改过的标题" not in request(server, "/rss.xml")[2].decode()
+    write_post(posts, "second.md", "改过的标题 (edited)", 2)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        status, _headers, body = request(server, "/rss.xml")
+        if "改过的标题" in body.decode():
+            break
+        time.sleep(0.05)
+    assert status == 200
+    assert parse_rss(body).entries[0].title == "改过的标题 (edited)"
+
+
+def test_a_failing_rebuild_is_one_line_and_the_server_keeps_serving(
+    site: tuple[Path, Path], serve: Callable[..., PreviewServer]
+) -> None:
+    posts, out = site
+    lines: list[str] = []
+    calls: list[int] = []
+
+    def broken() -> None:
+        calls.append(1)
+        raise RuntimeError("disk on fire\nsecond line")
+
+    server = serve(out, rebuild=broken, watch=posts, poll=0.05, log=lines.append)
+    write_post(posts, "third.md", "第三篇", 3)
+    deadline = time.monotonic() + 5
+    while not lines and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert lines[0] == "rebuild failed: RuntimeError: disk on fire\\nsecond line"
+    assert calls
+    assert request(server, "/rss.xml")[0] == 200
+
+
+def test_shutdown_before_serving_and_twice_does_not_hang(site: tuple[Path, Path]) -> None:
+    _posts, out = site
+    server = make_server(out, port=0, quiet=True)
+    server.shutdown()
+    server.shutdown()
+    server.serve_forever()  # returns at once: the server is closed
+
+
+def test_url_and_default_host(site: tuple[Path, Path]) -> None:
+    _posts, out = site
+    server = make_server(out, port=0)
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+        assert server.url == f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+def test_unusable_folder_or_address_is_a_field_error(
+    site: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _posts, out = site
+    with pytest.raises(FieldError, match="cannot be served"):
+        make_server(tmp_path / "missing", port=0)
+    with pytest.raises(FieldError, match="is not a folder"):
+        make_server(out / "rss.xml", port=0)
+    with pytest.raises(FieldError, match="between 0 and 65535"):
+        make_server(out, port=70000)
+    first = make_server(out, port=0)
+    try:
+        with pytest.raises(FieldError, match=r"cannot listen on 127\.0\.0\.1"):
+            make_server(out, port=first.server_address[1])
+    finally:
+        first.shutdown()
+
+
+def test_exposure_warning_only_off_loopback() -> None:
+    assert exposure_warning("127.0.0.1") is None
+    assert exposure_warning("localhost") is None
+    assert exposure_warning("::1") is None
+    warning = exposure_warning("0.0.0.0")
+    assert warning is not None and "every machine" in warning
+
+
+# --- pure parts ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("rss.xml", b'<?xml version="1.0"?>\n<rss version="2.0">', "application/rss+xml"),
+        (
+            "x.xml",
+            b'<?xml version="1.0" encoding="UTF-8"?>\n<?xml-stylesheet href="s.xsl"?>\n'
+            b"<!-- a comment with <feed> in it -->\n<!DOCTYPE rss>\n<rss>",
+            "application/rss+xml; charset=utf-8",
+        ),
+        ("a.xml", b'<feed xmlns="http://www.w3.org/2005/Atom">', "application/atom+xml"),
+        ("a.xml", b"<atom:feed xmlns:atom='http://www.w3.org/2005/Atom'>", "application/atom+xml"),
+        ("a.xml", "\ufeff<feed>".encode(), "application/atom+xml; charset=utf-8"),
+        ("a.xml", "<rss>".encode("utf-16"), "application/rss+xml; charset=utf-16"),
+        (
+            "a.xml",
+            b"<?xml version='1.0' encoding='GB18030'?><rss>",
+            "application/rss+xml; charset=gb18030",
+        ),
+        ("sitemap.xml", b"<urlset>", "application/xml; charset=utf-8"),
+        ("empty.xml", b"", "application/xml; charset=utf-8"),
+        ("rdf.xml", b"<rdf:RDF>", "application/rdf+xml"),
+        ("s.xml", b"<xsl:stylesheet version='1.0'>", "text/xsl"),
+        ("feeds.opml", b"<opml/>", "text/x-opml; charset=utf-8"),
+        ("style.xsl", b"<xsl:stylesheet/>", "text/xsl; charset=utf-8"),
+        ("feed.json", b"{}", "application/feed+json; charset=utf-8"),
+        ("tag.json", b'{"version" : "https://jsonfeed.org/version/1.1"}', "application/feed+json"),
+        ("data.json", b'{"version": "2"}', "application/json"),
+        ("page.html", b"<p>", "text/html"),
+        ("blob", b"\x00", "application/octet-stream"),
+    ],
+)
+def test_content_type(name: str, data: bytes, expected: str) -> None:
+    found = content_type(name, data)
+    assert found == expected or found.startswith(expected + ";")
+
+
+def test_is_not_modified_edge_cases() -> None:
+    mtime = 1_638_000_000.7
+    date = email.utils.formatdate(1_638_000_000, usegmt=True)
+    assert is_not_modified(None, date, '"a"', mtime)  # sub-second part ignored
+    assert is_not_modified(None, "Sat, 27 Nov 2021 08:00:00 -0000", '"a"', mtime)
+    assert not is_not_modified(None, "Sat, 27 Nov 2021 07:59:59 GMT", '"a"', mtime)
+    assert not is_not_modified(None, None, '"a"', mtime)
+    assert not is_not_modified("", date, '"a"', mtime)
+    for garbage in ("", "yesterday", "Sat, 99 Zzz 99999999999 99:99:99 GMT", "\x00"):
+        assert not is_not_modified(None, garbage, '"a"', mtime)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    target=st.one_of(
+        st.text(max_size=60),
+        st.lists(st.sampled_from(SEGMENTS) | st.text(max_size=4), max_size=6).map(
+            lambda parts: "/" + "/".join(parts)
+        ),
+    )
+)
+def test_resolve_target_never_leaves_the_folder(
+    tmp_path_factory: pytest.TempPathFactory, target: str
+) -> None:
+    root = tmp_path_factory.getbasetemp() / "resolve-property"
+    out = root / "out"
+    if not out.exists():
+        out.mkdir(parents=True)
+        (out / "rss.xml").write_text("<rss/>", encoding="utf-8")
+        (out / ".hidden").write_text(SECRET, encoding="utf-8")
+        (root / "secret.txt").write_text(SECRET, encoding="utf-8")
+        (out / "up").symlink_to(root, target_is_directory=True)
+    found = resolve_target(out.resolve(), target)
+    if found is not None:
+        assert found.is_relative_to(out.resolve())
+        assert found.is_file()
+        assert found.name == "rss.xml"
+
+
+@pytest.mark.parametrize(
+    "target", ["/rss.xml", "/rss.xml?x=../y#z", "/rs%73.xml", "http://h/rss.xml"]
+)
+def test_resolve_target_accepts_plain_paths(tmp_path: Path, target: str) -> None:
+    (tmp_path / "rss.xml").write_text("<rss/>", encoding="utf-8")
+    assert resolve_target(tmp_path.resolve(), target) == tmp_path.resolve() / "rss.xml"
+
+
+def test_index_page_with_no_feeds(tmp_path: Path) -> None:
+    assert "No feed files here yet" in index_page(tmp_path).decode()
+
+
+# --- watching --------------------------------------------------------------------------
+
+
+def test_snapshot_sees_changes_but_not_through_links(tmp_path: Path) -> None:
+    posts = tmp_path / "posts"
+    (posts / "nested").mkdir(parents=True)
+    (posts / "nested" / "a.md").write_text("a", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "b.md").write_text("b", encoding="utf-8")
+    (posts / "elsewhere").symlink_to(outside, target_is_directory=True)
+    (posts / ".git").mkdir()
+    before = snapshot(posts)
+    assert {path for path, _mtime, _size in before} == {"nested/a.md", "elsewhere"}
+    (outside / "b.md").write_text("changed outside", encoding="utf-8")
+    (posts / ".git" / "index").write_text("hidden", encoding="utf-8")
+    assert snapshot(posts) == before
+    (posts / "nested" / "a.md").write_text("longer a", encoding="utf-8")
+    assert snapshot(posts) != before
+    assert snapshot(tmp_path / "missing") == frozenset()
+
+
+def test_snapshot_skips_the_output_folder(tmp_path: Path) -> None:
+    (tmp_path / "public").mkdir()
+    (tmp_path / "a.md").write_text("a", encoding="utf-8")
+    before = snapshot(tmp_path, skip=tmp_path / "public")
+    (tmp_path / "public" / "rss.xml").write_text("<rss/>", encoding="utf-8")
+    assert snapshot(tmp_path, skip=tmp_path / "public") == before
+
+
+def test_watcher_waits_for_the_folder_to_settle_then_rebuilds_once(tmp_path: Path) -> None:
+    calls: list[int] = []
+    (tmp_path / "a.md").write_text("a", encoding="utf-8")
+    watcher = Watcher(tmp_path, lambda: calls.append(1), poll=1.0)
+    assert not watcher.step()  # nothing changed
+    (tmp_path / "a.md").write_text("ab", encoding="utf-8")
+    assert not watcher.step()  # changed: wait for it to hold still
+    (tmp_path / "b.md").write_text("b", encoding="utf-8")
+    assert not watcher.step()  # still changing
+    assert watcher.step()  # settled: one rebuild for the whole burst
+    assert not watcher.step()
+    assert calls == [1]
+
+
+def test_watcher_reports_a_failed_rebuild_as_one_line(tmp_path: Path) -> None:
+    lines: list[str] = []
+
+    def broken() -> None:
+        raise ValueError("bad\r\nthing")
+
+    watcher = Watcher(tmp_path, broken, log=lines.append)
+    (tmp_path / "a.md").write_text("a", encoding="utf-8")
+    watcher.step()
+    assert watcher.step()
+    assert lines == ["rebuild failed: ValueError: bad\\r\\nthing"]
+
+
+# --- the command (once cli.py declares it) ----------------------------------------------
+
+
+def test_serve_command_previews_and_stops_on_interrupt(site: tuple[Path, Path]) -> None:
+    from laojia_feed.cli import cli
+
+    if "serve" not in cli.commands:
+        pytest.skip("cli.py has no serve command yet")
+    posts, out = site
+    process = subprocess.Popen(
+        [sys.executable, "-m", "laojia_feed", "serve", str(out), "--port", "0",
+         "--watch", str(posts), "--site-url", SITE.url],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=out.parent,
+    )  # fmt: skip
+    try:
+        url = _wait_for_url(process)
+        host, port = url.removeprefix("http://").rstrip("/").rsplit(":", 1)
+        connection = http.client.HTTPConnection(host, int(port), timeout=5)
+        connection.request("GET", "/atom.xml")
+        answer = connection.getresponse()
+        assert answer.status == 200
+        assert parse_atom(answer.read()).entries[0].title == "第二篇"
+        connection.close()
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=5) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+def _wait_for_url(process: subprocess.Popen[str]) -> str:
+    """The ``http://host:port/`` the command prints on stderr (within 10 s)."""
+    assert process.stderr is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stderr, selectors.EVENT_READ)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if not selector.select(timeout=deadline - time.monotonic()):
+                break
+            line = process.stderr.readline()
+            if not line:
+                break
+            for word in line.split():
+                if word.startswith("http://"):
+                    return word
+    pytest.fail("serve printed no URL")
