@@ -14,7 +14,7 @@ import html as html_lib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Any
@@ -155,21 +155,38 @@ def parse_title(raw: object, ctx: Context, warn: Warn) -> str:
     return _cap(text, MAX_TITLE, warn, "title")
 
 
+def representable(moment: datetime, tz: tzinfo) -> datetime:
+    """``moment`` itself, once sure it can be expressed in UTC and in ``tz``.
+
+    ``9999-12-31T23:59:59-12:00`` is a valid datetime, but converting it to UTC (as
+    permalinks and feeds do) overflows: such a date is an error, not a crash.
+    """
+    try:
+        moment.astimezone(UTC)
+        moment.astimezone(tz)
+    except (OverflowError, ValueError) as problem:
+        raise FieldError(
+            f"{moment.isoformat()} cannot be expressed in UTC (past the end of year 9999)"
+        ) from problem
+    return moment
+
+
 def parse_published(raw: object, ctx: Context, warn: Warn) -> datetime:
     """Publication date: required, in any format :mod:`laojia_feed.dates` knows."""
     if raw is None:
         dated = _DATED_NAME.match(PurePosixPath(ctx.relpath).name)
         if dated:
-            return dates.parse_date("-".join(dated.groups()[:3]), ctx.tz, warn)
+            found = dates.parse_date("-".join(dated.groups()[:3]), ctx.tz, warn)
+            return representable(found, ctx.tz)
         raise FieldError("no date given; every post needs one (e.g. date: 2021-12-09 11:10:27)")
-    return dates.parse_date(raw, ctx.tz, warn)
+    return representable(dates.parse_date(raw, ctx.tz, warn), ctx.tz)
 
 
 def parse_updated(raw: object, ctx: Context, warn: Warn) -> datetime | None:
     """Last-update date, optional."""
     if raw is None or raw == "":
         return None
-    return dates.parse_date(raw, ctx.tz, warn)
+    return representable(dates.parse_date(raw, ctx.tz, warn), ctx.tz)
 
 
 def _flatten_terms(raw: object, warn: Warn, what: str) -> list[str]:
@@ -451,14 +468,24 @@ def permalink_for(site: Site, facts: permalinks.PostFacts) -> str:
     return joined
 
 
+#: Schemes of explicit ids kept as written; any other id (``javascript:...``,
+#: ``../../etc/passwd``) becomes a tag URI, so no reader is handed a script URL.
+_ID_SCHEMES = frozenset({"http", "https", "tag", "urn"})
+
+#: An explicit id that is already a URI: its scheme, then no white space.
+_URI_ID = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):\S+$")
+
+
 def stable_id(explicit: str | None, url: str, published: datetime) -> str:
-    """The entry id: an explicit URI as is, other explicit ids as a tag URI, else the URL."""
+    """The entry id: an explicit http(s)/tag/urn URI as is, other explicit ids as a tag URI
+    (``/`` escaped, so no dot segments), else the URL."""
     if explicit is None:
         return url
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", explicit):
+    uri = _URI_ID.match(explicit)
+    if uri and uri.group(1).lower() in _ID_SCHEMES:
         return explicit
     host = urlsplit(url).hostname or "example.com"
-    return f"tag:{host},{published.year:04d}:{quote(explicit, safe='/@:-._~')}"
+    return f"tag:{host},{published.year:04d}:{quote(explicit, safe='@:-._~')}"
 
 
 def body_format(relpath: str) -> BodyFormat:
