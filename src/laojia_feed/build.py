@@ -1,19 +1,29 @@
 """Load everything → render everything → write everything.
 
-Nothing is written until every post has been read and every feed serialized;
-then each feed file is replaced atomically under a lock on the output folder.
-Only the items that reach a feed have their bodies rendered and sanitized.
+Nothing is written until every post has been read and every file serialized; then
+each file is replaced atomically, all under one lock on the output folder. Only the
+items that reach a feed have their bodies rendered, each once, however many feeds
+hold it.
+
+Besides the main feed (one file per enabled format), a site may ask for per-category
+and per-tag feeds with an OPML index of them (:mod:`~laojia_feed.taxonomies`,
+:mod:`~laojia_feed.opml`), RFC 5005 archive pages of the older posts
+(:mod:`~laojia_feed.archives`) and the shipped XSL stylesheet
+(:mod:`~laojia_feed.stylesheet`). With none of those options the output is exactly
+``rss.xml``, ``atom.xml`` and ``feed.json``. Files are never deleted: the feeds of a
+category that disappears stay as they were last written.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
+from urllib.parse import quote
 
-from . import html, output, urls
+from . import archives, html, opml, output, stylesheet, taxonomies, urls
 from .formats import FORMATS, FeedFormat
 from .load import display_path, load_articles
 from .model import (
@@ -24,6 +34,7 @@ from .model import (
     FeedItem,
     FieldError,
     LoadResult,
+    Rendered,
     Severity,
     Site,
     WrittenFeed,
@@ -35,8 +46,45 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: Bytes a feed spends per item besides its content (links, dates, ids, tags).
 _ITEM_OVERHEAD = 1200
 
+#: Bytes a feed spends besides its items.
+_DOCUMENT_OVERHEAD = 2048
+
+#: Characters kept as they are in the path of an output file's URL (RFC 3986 ``pchar``).
+_URL_PATH_SAFE = "/!$&'()*+,;=:@~"
+
 #: Signature of a thumbnail checker: URLs → the subset that failed, with reasons.
 ThumbnailChecker = Callable[[Sequence[str]], Mapping[str, str]]
+
+#: RFC 5005 links of one document, by format name: ``{"rss": {"prev-archive": url}}``.
+FormatLinks = Mapping[str, Mapping[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPlan:
+    """One feed, in every enabled format: where its files go and what it may hold."""
+
+    #: Folder inside the output folder (``""`` for the main feed, ``categories/生活``...).
+    folder: str
+    #: Its settings: the site's own, or with a category's or tag's title and home page.
+    site: Site
+    #: The posts it may hold, newest first (the item limit applied).
+    articles: tuple[Article, ...]
+    #: Absolute URL of each of its files, by format name.
+    feed_urls: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """One serialized file, waiting to be written."""
+
+    #: Path inside the output folder (POSIX).
+    name: str
+    #: Its bytes.
+    data: bytes
+    #: Feed format name; None for a file that is not a feed (stylesheet, OPML index).
+    format: str | None = None
+    #: Number of items in it.
+    items: int = 0
 
 
 def enabled_formats(site: Site) -> tuple[tuple[FeedFormat, str], ...]:
@@ -45,13 +93,22 @@ def enabled_formats(site: Site) -> tuple[tuple[FeedFormat, str], ...]:
     return tuple((fmt, names[fmt.name]) for fmt in FORMATS if names.get(fmt.name))
 
 
-def feed_urls(site: Site) -> Mapping[str, str]:
-    """Absolute URL of each enabled feed file."""
-    found: dict[str, str] = {}
-    for fmt, name in enabled_formats(site):
-        joined = urls.join_url(site.url, name)
-        found[fmt.name] = joined or site.url + name
-    return MappingProxyType(found)
+def file_name(folder: str, name: str) -> str:
+    """The path of ``name`` inside ``folder`` of the output folder (``""``: at the top)."""
+    return f"{folder}/{name}" if folder else name
+
+
+def file_url(site: Site, name: str) -> str:
+    """The public URL of the output file ``name``: the site URL + the percent-encoded path."""
+    relative = quote(name, safe=_URL_PATH_SAFE)
+    return urls.join_url(site.url, relative) or site.url + relative
+
+
+def feed_urls(site: Site, folder: str = "") -> Mapping[str, str]:
+    """Absolute URL of each enabled feed file (in ``folder``), by format name."""
+    return MappingProxyType(
+        {fmt.name: file_url(site, file_name(folder, name)) for fmt, name in enabled_formats(site)}
+    )
 
 
 def estimated_size(item: FeedItem) -> int:
@@ -62,47 +119,83 @@ def estimated_size(item: FeedItem) -> int:
     return len(text.encode("utf-8")) + escapes + _ITEM_OVERHEAD
 
 
-def render_items(
-    articles: Iterable[Article],
-    site: Site,
-    posts: str | Path,
-    report: list[Diagnostic],
-) -> tuple[FeedItem, ...]:
-    """Render articles newest first until the (estimated) budget is reached."""
-    items: list[FeedItem] = []
-    spent = 2048
-    for article in articles:
-        rendered = html.render(article, site)
-        item = FeedItem(article, rendered)
-        spent += estimated_size(item)
-        if site.budget is not None and spent > site.budget and items:
-            break
-        items.append(item)
+class Bodies:
+    """Each article's body rendered once; its sanitizer notes reported once."""
+
+    def __init__(self, site: Site, posts: str | Path, report: list[Diagnostic]) -> None:
+        self._site = site
+        self._posts = posts
+        self._report = report
+        self._done: dict[str, Rendered] = {}
+
+    def __call__(self, article: Article) -> Rendered:
+        """The rendered body of ``article``."""
+        found = self._done.get(article.id)
+        if found is not None:
+            return found
+        rendered = html.render(article, self._site)
+        self._done[article.id] = rendered
+        where = display_path(self._posts, article.source_path)
         for note in rendered.notes:
             severity = Severity.WARNING if "budget" in note else Severity.INFO
-            where = display_path(posts, article.source_path)
-            report.append(Diagnostic(where, "body", note, severity))
-    return tuple(items)
+            self._report.append(Diagnostic(where, "body", note, severity))
+        return rendered
+
+
+def within_budget(articles: Sequence[Article], site: Site, bodies: Bodies) -> tuple[Article, ...]:
+    """The newest articles whose estimated size fits the budget (always at least one)."""
+    spent = _DOCUMENT_OVERHEAD
+    for index, article in enumerate(articles):
+        spent += estimated_size(FeedItem(article, bodies(article)))
+        if site.budget is not None and spent > site.budget and index:
+            return tuple(articles[:index])
+    return tuple(articles)
 
 
 def document(site: Site, items: Sequence[FeedItem], links: Mapping[str, str]) -> FeedDocument:
-    """The FeedDocument for ``items``; its date is the newest item's update, never the clock."""
+    """The FeedDocument for ``items`` (``links``: the feed URLs); dated by its newest item."""
     updated = max((i.article.updated for i in items), default=EPOCH)
     return FeedDocument(site=site, items=tuple(items), feed_urls=links, updated=updated)
 
 
-def serialize(site: Site, items: tuple[FeedItem, ...]) -> tuple[dict[str, bytes], int]:
-    """Serialize every enabled format, dropping the oldest items until each fits the budget."""
-    links = feed_urls(site)
+def render_plan(plan: FeedPlan, items: Sequence[FeedItem], links: FormatLinks) -> list[OutputFile]:
+    """Serialize ``items`` in every enabled format, each with its own RFC 5005 links."""
+    base = document(plan.site, items, plan.feed_urls)
+    rendered: list[OutputFile] = []
+    for fmt, name in enabled_formats(plan.site):
+        path = file_name(plan.folder, name)
+        doc = replace(base, links=MappingProxyType(dict(links.get(fmt.name, {}))))
+        data = fmt.render(doc, stylesheet=stylesheet.href_for(plan.site.stylesheet, path))
+        rendered.append(OutputFile(path, data, fmt.name, len(items)))
+    return rendered
+
+
+def _no_links(count: int) -> FormatLinks:
+    del count
+    return {}
+
+
+def serialize(
+    plan: FeedPlan,
+    items: Sequence[FeedItem],
+    links_for: Callable[[int], FormatLinks] = _no_links,
+) -> tuple[list[OutputFile], int]:
+    """Serialize every format, dropping the oldest items until each fits the budget.
+
+    ``links_for``: the RFC 5005 links for a given number of items kept.
+    """
+    budget = plan.site.budget
     count = len(items)
     while True:
-        doc = document(site, items[:count], links)
-        rendered = {fmt.name: fmt.render(doc) for fmt, _name in enabled_formats(site)}
-        largest = max((len(data) for data in rendered.values()), default=0)
-        if site.budget is None or largest <= site.budget or count == 0:
-            break
-        count = min(count - 1, int(count * site.budget / largest * 0.98))
-    return rendered, count
+        rendered = render_plan(plan, items[:count], links_for(count))
+        largest = max((len(f.data) for f in rendered), default=0)
+        if budget is None or largest <= budget or count == 0:
+            return rendered, count
+        count = min(count - 1, int(count * budget / largest * 0.98))
+
+
+def _mib(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MiB"
 
 
 def budget_warning(site: Site, total: int, kept: int, where: str) -> Diagnostic | None:
@@ -113,43 +206,242 @@ def budget_warning(site: Site, total: int, kept: int, where: str) -> Diagnostic 
         where,
         "budget",
         f"feeds carry the newest {kept} of {total} posts to stay under "
-        f'{site.budget / 1024 / 1024:.1f} MiB each (set budget = "none" to publish all)',
+        f'{_mib(site.budget)} each (set budget = "none" to publish all)',
         Severity.WARNING,
     )
 
 
-def drop_unreachable_images(
-    articles: Sequence[Article],
+def image_fixes(
+    articles: Iterable[Article],
     checker: ThumbnailChecker,
     posts: str | Path,
     report: list[Diagnostic],
-) -> list[Article]:
-    """Remove images that the checker found unreachable, with a warning each."""
-    failed = checker([a.image for a in articles if a.image])
-    kept: list[Article] = []
-    for article in articles:
+) -> dict[str, Article]:
+    """Articles whose image the checker found unreachable, without it, by id; a warning each."""
+    unique = {article.id: article for article in articles}
+    images = list(dict.fromkeys(a.image for a in unique.values() if a.image))
+    failed = checker(images) if images else {}
+    fixed: dict[str, Article] = {}
+    for article in unique.values():
         reason = failed.get(article.image or "")
         if reason is not None:
             where = display_path(posts, article.source_path)
             message = f"{article.image} {reason}; dropped"
             report.append(Diagnostic(where, "image", message, Severity.WARNING))
-            article = replace(article, image=None)
-        kept.append(article)
-    return kept
+            fixed[article.id] = replace(article, image=None)
+    return fixed
 
 
-def write_feeds(
-    out: Path, site: Site, rendered: Mapping[str, bytes], items: int, report: list[Diagnostic]
-) -> tuple[WrittenFeed, ...]:
-    """Write every serialized feed atomically, under the output folder's lock."""
-    written: list[WrittenFeed] = []
+def term_plan(site: Site, taxonomy: taxonomies.Taxonomy, term: taxonomies.Term) -> FeedPlan:
+    """The feed of one category or tag: ``Site — 分类: name``, home page = its folder."""
+    folder = f"{taxonomy.folder}/{term.folder}"
+    title = f"{site.title or site.url} — {taxonomy.label(site.language)}: {term.name}"
+    term_site = replace(site, title=title, url=file_url(site, folder + "/"))
+    articles = term.articles[: site.limit] if site.limit is not None else term.articles
+    return FeedPlan(folder, term_site, articles, feed_urls(site, folder))
+
+
+def taxonomy_plans(
+    site: Site, articles: Sequence[Article], report: list[Diagnostic], where: str
+) -> tuple[tuple[taxonomies.Taxonomy, tuple[FeedPlan, ...]], ...]:
+    """The category and tag feeds the site asked for, grouped by taxonomy."""
+    wanted = ((taxonomies.CATEGORIES, site.category_feeds), (taxonomies.TAGS, site.tag_feeds))
+    found: list[tuple[taxonomies.Taxonomy, tuple[FeedPlan, ...]]] = []
+    for taxonomy, enabled in wanted:
+        if not enabled:
+            continue
+
+        def warn(message: str, field: str = taxonomy.folder) -> None:
+            report.append(Diagnostic(where, field, message, Severity.WARNING))
+
+        terms = taxonomies.terms(taxonomy, articles, warn)
+        found.append((taxonomy, tuple(term_plan(site, taxonomy, term) for term in terms)))
+    return tuple(found)
+
+
+def archive_size(site: Site, kept: int) -> int:
+    """Posts per archive page: ``archive_size``, else as many as the main feed holds."""
+    return site.archive_size or max(kept, 1)
+
+
+def _page_url(site: Site, name: str) -> archives.UrlOf:
+    def url_of(number: int | None) -> str:
+        folder = "" if number is None else archives.page_folder(number)
+        return file_url(site, file_name(folder, name))
+
+    return url_of
+
+
+def archive_links(site: Site, number: int | None, pages: int) -> FormatLinks:
+    """The RFC 5005 links of the main feed (None) or of archive page ``number``, by format."""
+    return {
+        fmt.name: archives.links(number, pages, _page_url(site, name))
+        for fmt, name in enabled_formats(site)
+    }
+
+
+def main_links(site: Site, total: int) -> Callable[[int], FormatLinks]:
+    """The main feed's links when it keeps ``count`` of ``total`` posts."""
+
+    def links_for(count: int) -> FormatLinks:
+        if not site.archives:
+            return {}
+        pages = archives.page_count(total - count, archive_size(site, count))
+        return archive_links(site, None, pages)
+
+    return links_for
+
+
+class _Builder:
+    """Everything one build serializes, collected before anything is written."""
+
+    def __init__(
+        self, site: Site, posts: str | Path, where: str, check: ThumbnailChecker | None
+    ) -> None:
+        self.site = site
+        self.posts = posts
+        self.where = where
+        self.check = check
+        self.report: list[Diagnostic] = []
+        self.bodies = Bodies(site, posts, self.report)
+        self.fixes: dict[str, Article] = {}
+
+    def warn(self, field: str, message: str) -> None:
+        self.report.append(Diagnostic(self.where, field, message, Severity.WARNING))
+
+    def items(self, articles: Iterable[Article]) -> tuple[FeedItem, ...]:
+        return tuple(FeedItem(self.fixes.get(a.id, a), self.bodies(a)) for a in articles)
+
+    def check_images(self, chosen: Iterable[Article]) -> None:
+        if self.check is not None:
+            self.fixes = image_fixes(chosen, self.check, self.posts, self.report)
+
+    def archive_files(self, archived: Sequence[Article], size: int) -> list[OutputFile]:
+        """Every archive page (never trimmed: an archive must not lose posts)."""
+        pages = archives.paginate(archived, size)
+        files: list[OutputFile] = []
+        over: list[tuple[int, str]] = []
+        for page in pages:
+            plan = FeedPlan(
+                page.folder, self.site, page.articles, feed_urls(self.site, page.folder)
+            )
+            links = archive_links(self.site, page.number, len(pages))
+            rendered = render_plan(plan, self.items(page.articles), links)
+            largest = max((len(f.data) for f in rendered), default=0)
+            if self.site.budget is not None and largest > self.site.budget:
+                over.append((largest, page.folder))
+            files.extend(rendered)
+        if over:
+            size_text, folder = _mib(max(over)[0]), max(over)[1]
+            self.warn(
+                "archive_size",
+                f"{len(over)} archive page(s) exceed the {_mib(self.site.budget or 0)} budget "
+                f"(largest: {folder}, {size_text}); set a smaller archive_size",
+            )
+        return files
+
+    def taxonomy_files(
+        self, chosen: Sequence[tuple[FeedPlan, tuple[Article, ...]]]
+    ) -> list[OutputFile]:
+        """Every category and tag feed, each trimmed to the budget like the main feed."""
+        files: list[OutputFile] = []
+        trimmed: list[str] = []
+        for plan, articles in chosen:
+            rendered, kept = serialize(plan, self.items(articles))
+            if kept < len(plan.articles):
+                trimmed.append(plan.folder)
+            files.extend(rendered)
+        if trimmed and self.site.budget is not None:
+            self.warn(
+                "budget",
+                f"{len(trimmed)} category/tag feed(s) carry only their newest posts to stay "
+                f"under {_mib(self.site.budget)} each (e.g. {trimmed[0]})",
+            )
+        return files
+
+    def index_file(
+        self, groups: Sequence[tuple[taxonomies.Taxonomy, tuple[FeedPlan, ...]]]
+    ) -> list[OutputFile]:
+        """``feeds.opml``, listing the main feed and every category and tag feed."""
+        main = _outline(self.site, feed_urls(self.site), self.site.url)
+        if main is None:
+            return []
+        listed: list[opml.Group] = []
+        for taxonomy, plans in groups:
+            outlines = (_outline(p.site, p.feed_urls, p.site.url) for p in plans)
+            label = taxonomy.label(self.site.language)
+            listed.append(opml.Group(label, tuple(o for o in outlines if o is not None)))
+        data = opml.render_opml(self.site.title or self.site.url, [main], listed)
+        return [OutputFile(opml.FILENAME, data)]
+
+    def stylesheet_files(self) -> list[OutputFile]:
+        if self.site.stylesheet != stylesheet.DEFAULT:
+            return []
+        try:
+            data = stylesheet.default_stylesheet()
+        except OSError as problem:  # pragma: no cover - a broken installation
+            self.report.append(
+                Diagnostic(self.where, "stylesheet", f"cannot read the stylesheet: {problem}")
+            )
+            return []
+        return [OutputFile(stylesheet.FILENAME, data)]
+
+
+def _outline(site: Site, found: Mapping[str, str], home: str) -> opml.Outline | None:
+    """The index entry of a feed: its first enabled format (RSS, else Atom, else JSON)."""
+    first = next(iter(found.values()), None)
+    return None if first is None else opml.Outline(site.title or site.url, first, home)
+
+
+def plan_files(
+    load: LoadResult,
+    posts: str | Path,
+    out: str | Path,
+    site: Site,
+    check_thumbnails: ThumbnailChecker | None,
+) -> tuple[list[OutputFile], list[str], list[Diagnostic]]:
+    """Serialize everything: the files in the order they are written, their names in the
+    order they are reported (main feed first), and the diagnostics."""
+    builder = _Builder(site, posts, str(out), check_thumbnails)
+    articles = load.articles
+    limited = articles[: site.limit] if site.limit is not None else articles
+    main = FeedPlan("", site, tuple(limited), feed_urls(site))
+    groups = taxonomy_plans(site, articles, builder.report, str(out))
+    chosen = within_budget(main.articles, site, builder.bodies)
+    term_chosen = [
+        (plan, within_budget(plan.articles, site, builder.bodies))
+        for _taxonomy, plans in groups
+        for plan in plans
+    ]
+    candidates = [*chosen, *(a for _plan, found in term_chosen for a in found)]
+    builder.check_images([*candidates, *articles] if site.archives else candidates)
+    main_files, kept = serialize(main, builder.items(chosen), main_links(site, len(articles)))
+    warning = budget_warning(site, len(limited), kept, str(out))
+    if warning is not None and not site.archives:  # with archives, nothing is left out
+        builder.report.append(warning)
+    archive = (
+        builder.archive_files(articles[kept:], archive_size(site, kept)) if site.archives else []
+    )
+    terms = builder.taxonomy_files(term_chosen)
+    index = builder.index_file(groups) if groups else []
+    sheet = builder.stylesheet_files()
+    # Written so that whatever a file points to exists before it: the stylesheet, the
+    # archive pages and the category feeds before the main feed, the index last.
+    written = sheet + archive + terms + main_files + index
+    reported = [f.name for f in main_files + archive + terms]
+    return written, reported, builder.report
+
+
+def write_files(
+    out: Path, files: Sequence[OutputFile], report: list[Diagnostic]
+) -> dict[str, bool]:
+    """Write every file atomically, under the output folder's lock; name → changed."""
+    changed: dict[str, bool] = {}
     try:
         output.ensure_dir(out)
         with output.build_lock(out):
-            for fmt, name in enabled_formats(site):
-                data = rendered[fmt.name]
-                changed = output.write_atomic(out, name, data)
-                written.append(WrittenFeed(fmt.name, name, len(data), items, changed))
+            for file in files:
+                changed[file.name] = output.write_atomic(out, file.name, file.data)
     except output.BuildLockBusy as busy:
         report.append(Diagnostic(str(out), "output", str(busy)))
     except FieldError as problem:
@@ -158,7 +450,19 @@ def write_feeds(
         report.append(
             Diagnostic(str(out), "output", f"cannot write: {problem.strerror or problem}")
         )
-    return tuple(written)
+    return changed
+
+
+def _unique(files: Iterable[OutputFile], report: list[Diagnostic], where: str) -> list[OutputFile]:
+    """The files with distinct names; a later file for a taken name is reported and left out."""
+    seen: dict[str, OutputFile] = {}
+    for file in files:
+        if file.name in seen:
+            message = f"{file.name} would be written twice; the second one is left out"
+            report.append(Diagnostic(where, "output", message, Severity.WARNING))
+        else:
+            seen[file.name] = file
+    return list(seen.values())
 
 
 def build_from(
@@ -170,20 +474,14 @@ def build_from(
     check_thumbnails: ThumbnailChecker | None = None,
 ) -> BuildResult:
     """Render and write the feeds for an already loaded set of articles."""
-    report: list[Diagnostic] = []
-    articles: Sequence[Article] = load.articles
-    if site.limit is not None:
-        articles = articles[: site.limit]
-    items = render_items(articles, site, posts, report)
-    if check_thumbnails is not None:
-        found = [i.article for i in items]
-        checked = drop_unreachable_images(found, check_thumbnails, posts, report)
-        items = tuple(FeedItem(a, i.rendered) for a, i in zip(checked, items, strict=True))
-    rendered, kept = serialize(site, items)
-    warning = budget_warning(site, len(articles), kept, str(out))
-    if warning is not None:
-        report.append(warning)
-    feeds = write_feeds(Path(out), site, rendered, kept, report)
+    written, reported, report = plan_files(load, posts, out, site, check_thumbnails)
+    files = {f.name: f for f in _unique(written, report, str(out))}
+    changed = write_files(Path(out), list(files.values()), report)
+    feeds = tuple(
+        WrittenFeed(f.format, f.name, len(f.data), f.items, changed[f.name])
+        for f in (files[name] for name in dict.fromkeys(reported))
+        if f.format is not None and f.name in changed
+    )
     return BuildResult(load=load, feeds=feeds, diagnostics=tuple(report))
 
 

@@ -217,6 +217,17 @@ class Site:
     icon: str | None = None
     #: WebSub hub URL to advertise.
     hub: str | None = None
+    #: Also write one feed per category, under ``categories/<name>/``.
+    category_feeds: bool = False
+    #: Also write one feed per tag, under ``tags/<name>/``.
+    tag_feeds: bool = False
+    #: Also write RFC 5005 archive pages of the older posts, under ``archive/<n>/``.
+    archives: bool = False
+    #: Posts per archive page (None: as many as the main feed holds).
+    archive_size: int | None = None
+    #: XSL stylesheet announced by the RSS and Atom feeds: an href, or ``"default"`` to
+    #: ship laojia-feed's own as ``feed.xsl`` next to the feeds (None: no stylesheet).
+    stylesheet: str | None = None
 
     @property
     def is_placeholder(self) -> bool:

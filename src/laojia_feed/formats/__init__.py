@@ -1,8 +1,10 @@
 """The output formats as data: one :class:`FeedFormat` record per format, no branching.
 
 Like Hugo's output formats, a format is a name, a media type, a default file name and a
-render function ``FeedDocument -> bytes``. Callers loop over :data:`FORMATS` or look one
-up with :func:`format_named`; adding a format means adding a record.
+render function ``FeedDocument -> bytes`` (with an optional XSL ``stylesheet`` href, which
+the XML formats announce and JSON Feed, having no such thing, ignores). Callers loop
+over :data:`FORMATS` or look one up with :func:`format_named`; adding a format means
+adding a record.
 
 Importing this package is cheap: feedgen and lxml are imported by the RSS and Atom
 modules on the first render, not here (a CLI that only checks posts never pays for them).
@@ -10,12 +12,19 @@ modules on the first render, not here (a CLI that only checks posts never pays f
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from laojia_feed.model import FeedDocument, FieldError, OutputNames
 
-__all__ = ["FORMATS", "FeedFormat", "format_named"]
+__all__ = ["FORMATS", "FeedFormat", "Render", "format_named"]
+
+
+class Render(Protocol):
+    """A serializer: the document → the file's bytes. Does no I/O."""
+
+    def __call__(self, doc: FeedDocument, /, *, stylesheet: str | None = None) -> bytes:
+        """``stylesheet``: href of an XSL stylesheet to announce (XML formats only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +39,7 @@ class FeedFormat:
     #: File name used when the site configures none (equals the ``OutputNames`` default).
     default_filename: str
     #: Serializer: the document → the file's bytes. Does no I/O.
-    render: Callable[[FeedDocument], bytes]
+    render: Render
 
     def filename(self, names: OutputNames) -> str:
         """This format's file name in ``names`` ("" when the site disabled it)."""
@@ -38,21 +47,22 @@ class FeedFormat:
         return configured
 
 
-def _render_rss(doc: FeedDocument) -> bytes:
+def _render_rss(doc: FeedDocument, /, *, stylesheet: str | None = None) -> bytes:
     from laojia_feed.formats.rss import render_rss
 
-    return render_rss(doc)
+    return render_rss(doc, stylesheet=stylesheet)
 
 
-def _render_atom(doc: FeedDocument) -> bytes:
+def _render_atom(doc: FeedDocument, /, *, stylesheet: str | None = None) -> bytes:
     from laojia_feed.formats.atom import render_atom
 
-    return render_atom(doc)
+    return render_atom(doc, stylesheet=stylesheet)
 
 
-def _render_json(doc: FeedDocument) -> bytes:
+def _render_json(doc: FeedDocument, /, *, stylesheet: str | None = None) -> bytes:
     from laojia_feed.formats.jsonfeed import render_json
 
+    del stylesheet  # JSON Feed has no stylesheets
     return render_json(doc)
 
 

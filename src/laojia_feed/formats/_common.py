@@ -64,6 +64,9 @@ _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+\Z")
 
 _ONE_MINUTE = timedelta(minutes=1)
 
+#: RFC 5005 feed history namespace (``fh:archive`` marks an archive document).
+HISTORY_NS = "http://purl.org/syndication/history/1.0"
+
 #: How a pseudo-attribute value is escaped (``&`` first).
 _PSEUDO_ATTRIBUTE_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"))
 
@@ -176,6 +179,16 @@ def rfc822(moment: datetime) -> str:
 def next_url(links: Mapping[str, str]) -> str | None:
     """The URL of older items: RFC 5005 ``next`` (paged) or ``prev-archive`` (archived)."""
     return links.get("next") or links.get("prev-archive")
+
+
+def is_archive(links: Mapping[str, str]) -> bool:
+    """True for an RFC 5005 archive document: one that links to its ``current`` feed.
+
+    RFC 5005 §4 defines ``current`` for archive documents only (the subscription
+    document is the current one), so the relation marks them; they then carry
+    ``<fh:archive/>``.
+    """
+    return "current" in links
 
 
 def stylesheet_instruction(href: str) -> bytes:

@@ -4,10 +4,10 @@ Built with feedgen, avoiding its traps (PITFALLS.md): entries keep the document 
 (``order="append"``), every entry's ``updated`` and ``published`` come from the article
 and the feed's ``updated`` from ``doc.updated`` (never the clock), content is
 ``type="html"`` (never feedgen's invalid ``type="CDATA"``). The image is a
-``<link rel="enclosure">`` and the hub and RFC 5005 links are written by small
-extensions (feedgen drops ``rel`` on entry links and allows a fixed list of
-relations). Ids that are not absolute IRIs become stable ``urn:uuid:`` ids
-(:func:`~laojia_feed.formats._common.atom_id`).
+``<link rel="enclosure">`` and the hub and RFC 5005 links (and ``<fh:archive/>`` in
+an archive document) are written by small extensions (feedgen drops ``rel`` on entry
+links and allows a fixed list of relations). Ids that are not absolute IRIs become
+stable ``urn:uuid:`` ids (:func:`~laojia_feed.formats._common.atom_id`).
 
 No I/O: bytes out, the caller writes them.
 """
@@ -21,11 +21,13 @@ from laojia_feed.formats._common import (
     GENERATOR_NAME,
     GENERATOR_URI,
     GENERATOR_VERSION,
+    HISTORY_NS,
     atom_id,
     clean_document,
     feed_author,
     feed_title,
     image_type,
+    is_archive,
     item_authors,
     item_id,
     item_terms,
@@ -43,6 +45,7 @@ MEDIA_TYPE = "application/atom+xml"
 #: elements it builds (and ours, to match) carry no namespace in the lxml tree.
 _LINK = "link"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_FH_ARCHIVE = f"{{{HISTORY_NS}}}archive"
 
 #: Name under which our extension is registered on the feed and on each entry.
 _EXTENSION = "laojia"
@@ -54,13 +57,17 @@ class _FeedExtension:
     def __init__(self) -> None:
         #: (rel, href) pairs, written in this order.
         self.links: tuple[tuple[str, str], ...] = ()
+        #: Whether this is an RFC 5005 archive document (``<fh:archive/>``).
+        self.archive = False
 
     def extend_ns(self) -> dict[str, str]:
-        return {}
+        return {"fh": HISTORY_NS} if self.archive else {}
 
     def extend_atom(self, feed: etree._Element) -> etree._Element:
         for rel, href in self.links:
             etree.SubElement(feed, _LINK, href=href, rel=rel)
+        if self.archive:
+            etree.SubElement(feed, _FH_ARCHIVE)
         return feed
 
     def extend_rss(self, feed: etree._Element) -> etree._Element:
@@ -136,7 +143,9 @@ def _serialize(doc: FeedDocument) -> bytes:
     if site.icon:
         fg.icon(site.icon)
     extra_links = (("hub", site.hub),) if site.hub else ()
-    getattr(fg, _EXTENSION).links = extra_links + tuple(doc.links.items())
+    extension: _FeedExtension = getattr(fg, _EXTENSION)
+    extension.links = extra_links + tuple(doc.links.items())
+    extension.archive = is_archive(doc.links)
     for item in doc.items:
         _add_entry(fg, item, site)
     xml: bytes = fg.atom_str(pretty=False, encoding="UTF-8", xml_declaration=True)

@@ -11,6 +11,7 @@ feedgen's traps (PITFALLS.md) and how this module avoids them:
 - the image goes to ``media:content`` + ``media:thumbnail`` (an ``<enclosure>`` needs
   a byte length nobody knows);
 - the hub and RFC 5005 links become ``atom:link`` elements (feedgen writes only self);
+  an archive document (RFC 5005 §4) also carries ``<fh:archive/>``;
 - full content goes to ``content:encoded``; ``description`` holds the plain-text
   summary, HTML-escaped since readers treat ``description`` as HTML.
 
@@ -29,10 +30,12 @@ from laojia_feed.formats._common import (
     GENERATOR_NAME,
     GENERATOR_URI,
     GENERATOR_VERSION,
+    HISTORY_NS,
     clean_document,
     feed_description,
     feed_title,
     image_type,
+    is_archive,
     is_permalink,
     item_authors,
     item_id,
@@ -58,6 +61,7 @@ _DC_CREATOR = f"{{{_DC_NS}}}creator"
 _DC_LANGUAGE = f"{{{_DC_NS}}}language"
 _MEDIA_CONTENT = f"{{{_MEDIA_NS}}}content"
 _MEDIA_THUMBNAIL = f"{{{_MEDIA_NS}}}thumbnail"
+_FH_ARCHIVE = f"{{{HISTORY_NS}}}archive"
 
 #: Name under which our extension is registered on the feed and on each entry.
 _EXTENSION = "laojia"
@@ -73,9 +77,14 @@ class _ChannelExtension:
         self.links: tuple[tuple[str, str], ...] = ()
         #: The channel's lastBuildDate, already formatted.
         self.last_build_date = ""
+        #: Whether this is an RFC 5005 archive document (``<fh:archive/>``).
+        self.archive = False
 
     def extend_ns(self) -> dict[str, str]:
-        return {"dc": _DC_NS, "media": _MEDIA_NS}
+        namespaces = {"dc": _DC_NS, "media": _MEDIA_NS}
+        if self.archive:
+            namespaces["fh"] = HISTORY_NS
+        return namespaces
 
     def extend_rss(self, feed: etree._Element) -> etree._Element:
         channel = feed[0]
@@ -84,6 +93,8 @@ class _ChannelExtension:
             last_build_date.text = self.last_build_date
         for rel, href in self.links:
             etree.SubElement(channel, _ATOM_LINK, href=href, rel=rel)
+        if self.archive:
+            etree.SubElement(channel, _FH_ARCHIVE)
         return feed
 
     def extend_atom(self, feed: etree._Element) -> etree._Element:
@@ -161,6 +172,7 @@ def _serialize(doc: FeedDocument) -> bytes:
     channel: _ChannelExtension = getattr(fg, _EXTENSION)
     channel.links = ((("hub", site.hub),) if site.hub else ()) + tuple(doc.links.items())
     channel.last_build_date = rfc822(doc.updated)
+    channel.archive = is_archive(doc.links)
     for item in doc.items:
         _add_item(fg, item, site)
     xml: bytes = fg.rss_str(pretty=False, encoding="UTF-8", xml_declaration=True)

@@ -1,0 +1,233 @@
+"""Tell a WebSub hub that feeds changed (``hub.mode=publish``), never raising.
+
+After a build, :func:`ping` POSTs ``hub.mode=publish&hub.url=<feed URL>`` (form-encoded,
+one request per feed, as every hub understands) for each subscribable feed whose bytes
+changed (:func:`changed_topics`). The hub must be a public http(s) URL
+(:func:`~laojia_feed.urls.is_safe_public_url`); its host is resolved once, every address
+must be public, and the request goes to the checked address (no second lookup, TLS
+verified against the host name). Redirects are not followed. Every outcome, good or
+bad, is a :class:`~laojia_feed.model.Diagnostic`: info when the hub accepted, a
+warning otherwise (a hub that is down never fails a build). Standard library only.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode, urlsplit
+
+from . import archives, urls
+from .model import BuildResult, Diagnostic, Severity, Site
+from .urls import IPAddress
+
+#: The pseudo-field of ping diagnostics.
+FIELD = "websub"
+
+#: Longest hub answer quoted in a diagnostic, in characters.
+_MAX_ANSWER = 200
+
+_HEADERS = {
+    "Content-Type": "application/x-www-form-urlencoded",
+    "User-Agent": "laojia-feed WebSub publisher",
+}
+
+
+def resolve_host(host: str, port: int) -> list[str]:
+    """The addresses ``host`` resolves to, through the system resolver."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+@dataclass(frozen=True, slots=True)
+class HubPolicy:
+    """Which hubs may be contacted. The default allows public addresses only."""
+
+    #: Why a hub URL must not be used, or None (default: a public http(s) URL).
+    check_url: Callable[[str], str | None] = urls.is_safe_public_url
+    #: Whether a resolved address may be connected to (default: public only).
+    allow_address: Callable[[IPAddress], bool] = urls.is_public_address
+    #: Host name and port → addresses.
+    resolve: Callable[[str, int], list[str]] = resolve_host
+
+
+#: Public hubs only: the policy of :func:`ping` unless another is given.
+PUBLIC_ONLY = HubPolicy()
+
+
+class _PingError(Exception):
+    """A ping that could not be sent; the message says why."""
+
+
+class _PinnedHTTP(http.client.HTTPConnection):
+    """HTTP to a checked address, with the hub's host name in ``Host``."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPS(_PinnedHTTP):
+    """HTTPS to a checked address; the certificate is verified against the host name."""
+
+    def connect(self) -> None:
+        super().connect()
+        context = ssl.create_default_context()
+        self.sock = context.wrap_socket(self.sock, server_hostname=self.host)
+
+
+def _address_of(text: str) -> IPAddress:
+    try:
+        address = ipaddress.ip_address(text.partition("%")[0])
+    except ValueError:
+        raise _PingError(f"the resolver answered {text!r}, not an IP address") from None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _vetted_address(host: str, port: int, policy: HubPolicy) -> str:
+    """The address to connect to, after every address of ``host`` passed the policy."""
+    try:
+        answers = [host] if urls.host_address(host) is not None else policy.resolve(host, port)
+    except (OSError, UnicodeError, ValueError) as error:
+        raise _PingError(f"cannot resolve {host}: {error}") from None
+    addresses = [_address_of(answer) for answer in answers]
+    if not addresses:
+        raise _PingError(f"{host} does not resolve to any address")
+    for address in addresses:
+        if not policy.allow_address(address):
+            raise _PingError(f"{host} is at {address}, which is not a public address; refused")
+    return str(addresses[0])
+
+
+def _answer(response: http.client.HTTPResponse) -> str:
+    body = response.read(4 * _MAX_ANSWER).decode("utf-8", "replace")
+    text = " ".join(body.split())[:_MAX_ANSWER]
+    return f": {text}" if text else ""
+
+
+def _post(hub: str, topic: str, timeout: float, policy: HubPolicy) -> tuple[int, str]:
+    """POST one publish notification; the status and the start of the hub's answer."""
+    problem = policy.check_url(hub)
+    if problem is not None:
+        raise _PingError(f"hub {problem}; not contacted")
+    parts = urlsplit(urls.normalize_url(hub))
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise _PingError(f"hub {hub} is not an http(s) URL")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    address = _vetted_address(parts.hostname, port, policy)
+    kind = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
+    connection = kind(parts.hostname, port, address, timeout)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    body = urlencode({"hub.mode": "publish", "hub.url": topic})
+    try:
+        connection.request("POST", target, body=body.encode("ascii"), headers=_HEADERS)
+        response = connection.getresponse()
+        return response.status, _answer(response)
+    finally:
+        connection.close()
+
+
+def _failure(error: BaseException) -> str:
+    if isinstance(error, _PingError):
+        return str(error)
+    if isinstance(error, TimeoutError):
+        return "the hub did not answer in time"
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return f"the hub's TLS certificate was rejected: {error.verify_message}"
+    if isinstance(error, ssl.SSLError):
+        return f"TLS failed: {error.reason}"
+    if isinstance(error, http.client.HTTPException):
+        return f"bad HTTP answer from the hub: {type(error).__name__}"
+    if isinstance(error, OSError):
+        return f"cannot reach the hub: {error.strerror or error}"
+    return f"ping failed: {type(error).__name__}: {error}"
+
+
+def _ping_one(hub: str, topic: str, timeout: float, policy: HubPolicy) -> Diagnostic:
+    try:
+        status, answer = _post(hub, topic, timeout, policy)
+    except Exception as error:  # a failed ping is a diagnostic, never a crash
+        return Diagnostic(hub, FIELD, f"{topic}: {_failure(error)}", Severity.WARNING)
+    if 200 <= status < 300:
+        return Diagnostic(hub, FIELD, f"notified the hub of {topic} (HTTP {status})", Severity.INFO)
+    message = f"{topic}: the hub answered HTTP {status}{answer}"
+    return Diagnostic(hub, FIELD, message, Severity.WARNING)
+
+
+def _timeout(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return 5.0
+    return min(max(float(value), 0.05), 60.0)
+
+
+def ping(
+    hub: str,
+    topics: Sequence[str],
+    *,
+    timeout: float = 5.0,
+    policy: HubPolicy = PUBLIC_ONLY,
+) -> list[Diagnostic]:
+    """Notify ``hub`` that each of ``topics`` (feed URLs) changed; one diagnostic per topic.
+
+    Info when the hub accepted (2xx), a warning otherwise. Never raises.
+    """
+    shown = hub if isinstance(hub, str) else repr(hub)
+    try:
+        wanted = list(dict.fromkeys(topics))
+    except Exception as error:  # a broken sequence is reported, not raised
+        return [Diagnostic(shown, FIELD, f"cannot read the feed URLs: {error}", Severity.WARNING)]
+    if not isinstance(hub, str):
+        return [Diagnostic(shown, FIELD, "the hub URL is not text", Severity.WARNING)]
+    found: list[Diagnostic] = []
+    for topic in wanted:
+        if not isinstance(topic, str) or not topic:
+            message = f"{topic!r} is not a feed URL"
+            found.append(Diagnostic(shown, FIELD, message, Severity.WARNING))
+            continue
+        found.append(_ping_one(hub, topic, _timeout(timeout), policy))
+    return found
+
+
+def file_url(site: Site, name: str) -> str:
+    """The public URL of the output file ``name`` (a path inside the output folder)."""
+    relative = quote(name, safe="/")
+    return urls.join_url(site.url, relative) or site.url + relative
+
+
+def changed_topics(result: BuildResult, site: Site) -> tuple[str, ...]:
+    """URLs of the feeds readers subscribe to that this build changed (archive pages,
+    which readers only read once, are left out)."""
+    prefix = archives.FOLDER + "/"
+    return tuple(
+        file_url(site, feed.name)
+        for feed in result.feeds
+        if feed.changed and not feed.name.startswith(prefix)
+    )
+
+
+def ping_changed(
+    result: BuildResult,
+    site: Site,
+    *,
+    timeout: float = 5.0,
+    policy: HubPolicy = PUBLIC_ONLY,
+) -> list[Diagnostic]:
+    """Ping ``site.hub`` for the feeds ``result`` changed; nothing when no hub or no change."""
+    topics = changed_topics(result, site)
+    if not site.hub or not topics:
+        return []
+    return ping(site.hub, topics, timeout=timeout, policy=policy)
+
+
+def feeds_named(result: BuildResult, names: Iterable[str]) -> tuple[str, ...]:
+    """The subset of ``names`` that ``result`` wrote (for tests and summaries)."""
+    written = {feed.name for feed in result.feeds}
+    return tuple(name for name in names if name in written)
