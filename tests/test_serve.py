@@ -5,7 +5,7 @@ from __future__ import annotations
 import email.utils
 import http.client
 import os
-import selectors
+import queue
 import signal
 import socket
 import subprocess
@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from feedcheck import parse_atom, parse_json, parse_rss
-from laojia_feed import Site, build
+from laojia_feed import Site, __version__, build
 from laojia_feed.model import FieldError
 from laojia_feed.serve import (
     PreviewServer,
@@ -157,6 +157,7 @@ def test_validators_and_cache_headers(
     assert headers["Last-Modified"] == "Sat, 27 Nov 2021 08:00:00 GMT"
     assert headers["Cache-Control"] == "no-cache"
     assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Server"] == f"laojia-feed/{__version__}"
 
 
 def test_conditional_requests_get_304_without_a_body(
@@ -580,13 +581,15 @@ def test_serve_command_previews_and_stops_on_interrupt(site: tuple[Path, Path]) 
         text=True,
         cwd=out.parent,
     )  # fmt: skip
+    reader: list[threading.Thread] = []
     try:
-        url = _wait_for_url(process)
+        url = _wait_for_url(process, reader)
         host, port = url.removeprefix("http://").rstrip("/").rsplit(":", 1)
         connection = http.client.HTTPConnection(host, int(port), timeout=5)
         connection.request("GET", "/atom.xml")
         answer = connection.getresponse()
         assert answer.status == 200
+        assert answer.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
         assert parse_atom(answer.read()).entries[0].title == "第二篇"
         connection.close()
         process.send_signal(signal.SIGINT)
@@ -595,23 +598,31 @@ def test_serve_command_previews_and_stops_on_interrupt(site: tuple[Path, Path]) 
         if process.poll() is None:
             process.kill()
             process.wait()
+        for thread in reader:
+            thread.join(timeout=5)
         if process.stderr is not None:
             process.stderr.close()
 
 
-def _wait_for_url(process: subprocess.Popen[str]) -> str:
+def _wait_for_url(process: subprocess.Popen[str], reader: list[threading.Thread]) -> str:
     """The ``http://host:port/`` the command prints on stderr (within 10 s)."""
-    assert process.stderr is not None
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stderr, selectors.EVENT_READ)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if not selector.select(timeout=deadline - time.monotonic()):
-                break
-            line = process.stderr.readline()
-            if not line:
-                break
-            for word in line.split():
-                if word.startswith("http://"):
-                    return word
+    stderr = process.stderr
+    assert stderr is not None
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        for line in stderr:
+            lines.put(line)
+
+    reader.append(threading.Thread(target=pump, daemon=True))
+    reader[0].start()
+    deadline = time.monotonic() + 10
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            break
+        for word in line.split():
+            if word.startswith("http://"):
+                return word
     pytest.fail("serve printed no URL")

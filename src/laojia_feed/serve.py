@@ -400,6 +400,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = f"laojia-feed/{__version__}"
     sys_version = ""
+    #: Seconds an idle (keep-alive) connection may hold its thread.
+    timeout = 60
+
+    def version_string(self) -> str:
+        """``laojia-feed/0.1.0`` (no Python version)."""
+        return self.server_version
 
     def do_GET(self) -> None:
         """Send the file (or the index page)."""
