@@ -109,8 +109,7 @@ class Progress:
     THRESHOLD = 500
 
     def __init__(self, *, enabled: bool) -> None:
-        stream = click.get_text_stream("stderr")
-        self.enabled = enabled and stream.isatty()
+        self.enabled = enabled and sys.stderr.isatty()
         self.bar: Any = None
 
     def __enter__(self) -> Progress:
