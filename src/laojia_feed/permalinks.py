@@ -163,7 +163,10 @@ def _hexo_hash(facts: PostFacts) -> TokenValue:
 
 
 def _folders(facts: PostFacts) -> tuple[str, ...]:
-    return PurePosixPath(facts.relpath).parent.parts
+    """Hugo's sections of a page: its folders, without the folder of a leaf bundle."""
+    path = PurePosixPath(facts.relpath)
+    parts = path.parent.parts
+    return parts[:-1] if path.stem == "index" else parts
 
 
 def _hugo_name(facts: PostFacts, *, bundle: bool) -> str:
@@ -203,6 +206,10 @@ TOKENS: Mapping[str, Callable[[PostFacts], TokenValue]] = MappingProxyType(
         ":i_day": lambda f: str(f.published.day),
         ":weekday": lambda f: str(f.published.isoweekday() % 7),
         ":weekdayname": lambda f: _DAY_NAMES[f.published.weekday()],
+        ":short_dayname": lambda f: _DAY_NAMES[f.published.weekday()][:3],
+        ":isoweekday": lambda f: str(f.published.isoweekday()),
+        ":week": lambda f: f"{f.published.isocalendar().week:02d}",
+        ":week_year": lambda f: f"{f.published.isocalendar().year:04d}",
         ":yearday": lambda f: str(f.published.timetuple().tm_yday),
         ":y_day": lambda f: f"{f.published.timetuple().tm_yday:03d}",
         ":hour": lambda f: f"{f.published.hour:02d}",

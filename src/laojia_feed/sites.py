@@ -326,7 +326,9 @@ JEKYLL_TOKENS: Mapping[str, str] = MappingProxyType(
         ":i_month": ":i_month", ":short_month": ":short_monthname", ":long_month": ":monthname",
         ":day": ":day", ":i_day": ":i_day", ":y_day": ":y_day", ":hour": ":hour",
         ":minute": ":minute", ":second": ":second", ":title": ":slug", ":slug": ":slug",
-        ":categories": ":categories", ":output_ext": ".html",
+        ":categories": ":categories", ":week": ":week", ":w_year": ":week_year",
+        ":w_day": ":isoweekday", ":short_day": ":short_dayname", ":long_day": ":weekdayname",
+        ":output_ext": ".html",
     }
 )  # fmt: skip
 
@@ -337,6 +339,7 @@ JEKYLL_STYLES: Mapping[str, str] = MappingProxyType(
         "pretty": "/:categories/:year/:month/:day/:title/",
         "ordinal": "/:categories/:year/:y_day/:title:output_ext",
         "none": "/:categories/:title:output_ext",
+        "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
     }
 )
 
