@@ -273,3 +273,9 @@ class _Bar:
 
     def update(self, _n: int) -> None:
         pass
+
+
+def test_serve_without_output_folder_or_watch_exits_2(tmp_path: Path) -> None:
+    result = run("serve", str(tmp_path / "missing"), "--port", "0")
+    assert result.exit_code == 2
+    assert "build it first" in result.output

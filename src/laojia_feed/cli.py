@@ -250,6 +250,95 @@ def check(posts: Path, **flags: Any) -> None:
 
 
 @cli.command()
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--watch",
+    "posts",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Build OUT from this posts folder now, and again whenever a post changes.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. 0.0.0.0 exposes the preview to your whole network.",
+)
+@click.option(
+    "--port",
+    "-p",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--poll",
+    type=click.FloatRange(min=0.05),
+    default=1.0,
+    show_default=True,
+    help="Seconds between checks of --watch for changes.",
+)
+@site_options
+def serve(out: Path, posts: Path | None, host: str, port: int, poll: float, **flags: Any) -> None:
+    """Preview the feeds in OUT over HTTP (localhost only by default).
+
+    Feeds are served with their real media types, ETag/Last-Modified and 304 answers.
+    With --watch POSTS, OUT is rebuilt whenever a post changes. Stop with Ctrl-C.
+    """
+    from .model import FieldError
+    from .serve import exposure_warning, make_server
+
+    rebuild = _rebuilder(posts, out, flags) if posts is not None else None
+    if rebuild is not None:
+        rebuild()
+    try:
+        server = make_server(
+            out,
+            host=host,
+            port=port,
+            rebuild=rebuild,
+            watch=posts,
+            poll=poll,
+            quiet=verbosity(flags) < 0,
+        )
+    except FieldError as problem:
+        hint = "" if posts else " (build it first, or pass --watch POSTS)"
+        click.echo(f"error: serve: {problem}{hint}", err=True)
+        sys.exit(EXIT_FATAL)
+    warning = exposure_warning(host)
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"serving {out} at {server.url} (Ctrl-C to stop)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    sys.exit(EXIT_OK)
+
+
+def _rebuilder(posts: Path, out: Path, flags: Mapping[str, Any]) -> Callable[[], None]:
+    """What ``serve --watch`` runs on every change: configure, load, build, report."""
+
+    def rebuild() -> None:
+        from .build import build_from
+        from .load import load_articles
+
+        config = configure(posts, flags)
+        if not config.ok:
+            report(config.diagnostics, flags["style"], verbosity(flags))
+            return
+        load = load_articles(posts, config.site)
+        result = build_from(load, posts, out, config.site)
+        report(config.diagnostics + result.all_diagnostics, flags["style"], verbosity(flags))
+        if verbosity(flags) >= 0 and flags["style"] == "text":
+            click.echo(summary_line(load, result, out), err=True)
+
+    return rebuild
+
+
+@cli.command()
 @click.option(
     "--path",
     type=click.Path(dir_okay=False, path_type=Path),
