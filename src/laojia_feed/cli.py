@@ -214,19 +214,12 @@ POSTS = click.argument("posts", type=click.Path(exists=True, file_okay=False, pa
 def build(posts: Path, out: Path, check_thumbnails: bool, **flags: Any) -> None:
     """Read POSTS and write rss.xml, atom.xml and feed.json into --out."""
     from .build import build_from
-    from .load import load_articles
 
-    config = configure(posts, flags)
-    if not config.ok:
-        _finish(config.diagnostics, flags)
+    config, load = _configure_and_load(posts, flags)
     checker = _thumbnail_checker() if check_thumbnails else None
-    with Progress(enabled=verbosity(flags) >= 0 and flags["style"] == "text") as progress:
-        load = load_articles(posts, config.site, progress=progress)
     result = build_from(load, posts, out, config.site, check_thumbnails=checker)
     diagnostics = config.diagnostics + result.all_diagnostics
-    report(diagnostics, flags["style"], verbosity(flags))
-    if verbosity(flags) >= 0 and flags["style"] == "text":
-        click.echo(summary_line(load, result, out), err=True)
+    announce(diagnostics, flags, summary_line(load, result, out))
     sys.exit(exit_code(diagnostics))
 
 
@@ -235,6 +228,14 @@ def build(posts: Path, out: Path, check_thumbnails: bool, **flags: Any) -> None:
 @site_options
 def check(posts: Path, **flags: Any) -> None:
     """Validate POSTS without writing anything; exit codes as in build."""
+    config, load = _configure_and_load(posts, flags)
+    diagnostics = config.diagnostics + load.diagnostics
+    announce(diagnostics, flags, summary_line(load, None, None))
+    sys.exit(exit_code(diagnostics))
+
+
+def _configure_and_load(posts: Path, flags: Mapping[str, Any]) -> tuple[Config, LoadResult]:
+    """Configuration (exiting on its errors), then every post, with a progress bar."""
     from .load import load_articles
 
     config = configure(posts, flags)
@@ -242,11 +243,14 @@ def check(posts: Path, **flags: Any) -> None:
         _finish(config.diagnostics, flags)
     with Progress(enabled=verbosity(flags) >= 0 and flags["style"] == "text") as progress:
         load = load_articles(posts, config.site, progress=progress)
-    diagnostics = config.diagnostics + load.diagnostics
+    return config, load
+
+
+def announce(diagnostics: Sequence[Diagnostic], flags: Mapping[str, Any], summary: str) -> None:
+    """Print the diagnostics, then the one-line summary (text style, not quiet)."""
     report(diagnostics, flags["style"], verbosity(flags))
     if verbosity(flags) >= 0 and flags["style"] == "text":
-        click.echo(summary_line(load, None, None), err=True)
-    sys.exit(exit_code(diagnostics))
+        click.echo(summary, err=True)
 
 
 @cli.command()
@@ -331,9 +335,8 @@ def _rebuilder(posts: Path, out: Path, flags: Mapping[str, Any]) -> Callable[[],
             return
         load = load_articles(posts, config.site)
         result = build_from(load, posts, out, config.site)
-        report(config.diagnostics + result.all_diagnostics, flags["style"], verbosity(flags))
-        if verbosity(flags) >= 0 and flags["style"] == "text":
-            click.echo(summary_line(load, result, out), err=True)
+        diagnostics = config.diagnostics + result.all_diagnostics
+        announce(diagnostics, flags, summary_line(load, result, out))
 
     return rebuild
 
