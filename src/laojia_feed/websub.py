@@ -16,7 +16,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -225,9 +225,3 @@ def ping_changed(
     if not site.hub or not topics:
         return []
     return ping(site.hub, topics, timeout=timeout, policy=policy)
-
-
-def feeds_named(result: BuildResult, names: Iterable[str]) -> tuple[str, ...]:
-    """The subset of ``names`` that ``result`` wrote (for tests and summaries)."""
-    written = {feed.name for feed in result.feeds}
-    return tuple(name for name in names if name in written)
