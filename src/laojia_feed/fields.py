@@ -87,9 +87,10 @@ def plain_text(raw: str) -> str:
     """Markup-free single-line text: tags removed (not escaped), entities decoded.
 
     Repeats until stable so that ``&lt;script&gt;`` typed as entities cannot come
-    back as a tag in a reader that renders titles as HTML.
+    back as a tag in a reader that renders titles as HTML. Characters XML forbids
+    (lone surrogates included, which nh3 cannot even encode) go first.
     """
-    text = raw
+    text, _removed = strip_forbidden(raw)
     for _ in range(4):
         stripped = html_lib.unescape(
             nh3.clean(text, tags=set(), clean_content_tags={"script", "style"})
