@@ -20,6 +20,7 @@ from laojia_feed.config import KEYS, load_config
 from laojia_feed.model import Site
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+DATA = Path(__file__).resolve().parent / "data"
 GOOD = """---
 title: 好文章
 date: 2021-12-09 11:10:27
@@ -279,3 +280,20 @@ def test_serve_without_output_folder_or_watch_exits_2(tmp_path: Path) -> None:
     result = run("serve", str(tmp_path / "missing"), "--port", "0")
     assert result.exit_code == 2
     assert "build it first" in result.output
+
+
+def test_build_a_hexo_site_root(tmp_path: Path) -> None:
+    root = tmp_path / "blog"
+    (root / "source/_posts").mkdir(parents=True)
+    shutil.copy(DATA / "sites/hexo_config.yml", root / "_config.yml")
+    (root / "source/_posts/hello.md").write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "public"
+    result = run("build", str(root), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "placeholder" not in result.output
+    # hexo-generator-feed's file names and the site's own title and permalinks
+    assert sorted(p.name for p in out.iterdir()) == ["atom.xml", "feed.json", "rss2.xml"]
+    atom = parse_atom((out / "atom.xml").read_bytes())
+    assert atom.feed.title == "老家的博客"
+    assert atom.entries[0].link == "http://example.com/blog/2021/12/09/hello/"
+    assert f"{root / 'source/_posts'}/hello.md" not in result.output  # no diagnostics at all

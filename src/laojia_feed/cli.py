@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .config import CONFIG_NAME, Config, load_config, template
+from .config import CONFIG_NAME, Config, configure_run, template
 from .model import BuildResult, Diagnostic, LoadResult, Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -176,9 +176,8 @@ def overrides(flags: Mapping[str, Any]) -> dict[str, object]:
 
 
 def configure(posts: Path, flags: Mapping[str, Any]) -> Config:
-    """Load the configuration for a run over ``posts``."""
-    search = (posts, posts.parent, Path.cwd())
-    return load_config(flags.get("config_path"), overrides(flags), search=search)
+    """Load the configuration for a run over ``posts`` (a posts folder or a site root)."""
+    return configure_run(posts, flags.get("config_path"), overrides(flags))
 
 
 def verbosity(flags: Mapping[str, Any]) -> int:
@@ -212,12 +211,16 @@ POSTS = click.argument("posts", type=click.Path(exists=True, file_okay=False, pa
 )
 @site_options
 def build(posts: Path, out: Path, check_thumbnails: bool, **flags: Any) -> None:
-    """Read POSTS and write rss.xml, atom.xml and feed.json into --out."""
+    """Read POSTS and write rss.xml, atom.xml and feed.json into --out.
+
+    POSTS is a folder of posts, or the root of a Hexo, Hugo or Jekyll site: then the
+    site's own configuration gives the title, URL and permalinks, and its posts are read.
+    """
     from .build import build_from
 
     config, load = _configure_and_load(posts, flags)
     checker = _thumbnail_checker() if check_thumbnails else None
-    result = build_from(load, posts, out, config.site, check_thumbnails=checker)
+    result = build_from(load, config.posts or posts, out, config.site, check_thumbnails=checker)
     diagnostics = config.diagnostics + result.all_diagnostics
     announce(diagnostics, flags, summary_line(load, result, out))
     sys.exit(exit_code(diagnostics))
@@ -242,7 +245,7 @@ def _configure_and_load(posts: Path, flags: Mapping[str, Any]) -> tuple[Config, 
     if not config.ok:
         _finish(config.diagnostics, flags)
     with Progress(enabled=verbosity(flags) >= 0 and flags["style"] == "text") as progress:
-        load = load_articles(posts, config.site, progress=progress)
+        load = load_articles(config.posts or posts, config.site, progress=progress)
     return config, load
 
 
@@ -333,8 +336,8 @@ def _rebuilder(posts: Path, out: Path, flags: Mapping[str, Any]) -> Callable[[],
         if not config.ok:
             report(config.diagnostics, flags["style"], verbosity(flags))
             return
-        load = load_articles(posts, config.site)
-        result = build_from(load, posts, out, config.site)
+        load = load_articles(config.posts or posts, config.site)
+        result = build_from(load, config.posts or posts, out, config.site)
         diagnostics = config.diagnostics + result.all_diagnostics
         announce(diagnostics, flags, summary_line(load, result, out))
 

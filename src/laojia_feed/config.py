@@ -208,6 +208,8 @@ class Config:
     source: Path | None
     #: Problems in the configuration (errors stop the build).
     diagnostics: tuple[Diagnostic, ...]
+    #: The posts folder, when it differs from the one given (a Hexo/Hugo/Jekyll site root).
+    posts: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -270,10 +272,14 @@ def load_config(
     overrides: Mapping[str, object] | None = None,
     *,
     search: Sequence[Path] = (),
+    base: Site | None = None,
 ) -> Config:
-    """Build the Site from a config file (given, or found in ``search``) and flag overrides."""
+    """Build the Site from a config file (given, or found in ``search``) and flag overrides.
+
+    ``base`` is where the keys apply (default: the defaults; a site generator's settings).
+    """
     source = path or find_config(search)
-    site = Site()
+    site = base or Site()
     problems: list[Diagnostic] = []
     if source is not None:
         try:
@@ -352,3 +358,32 @@ def template() -> str:
     for name in ("rss", "atom", "json"):
         lines.append(f"{name} = {_toml_value(getattr(site.outputs, name))}")
     return "\n".join(lines) + "\n"
+
+
+def configure_run(
+    posts: Path,
+    path: Path | None = None,
+    overrides: Mapping[str, object] | None = None,
+) -> Config:
+    """The configuration of a run over ``posts``: a folder of posts or a site's root.
+
+    When ``posts`` is the root of a Hexo, Hugo or Jekyll site, its own configuration
+    gives the base settings (title, URL, permalinks...) and its posts folder is used;
+    ``laojia-feed.toml`` there and flags still override.
+    """
+    from .sites import detect_site
+
+    try:
+        project = detect_site(posts)
+    except FieldError as problem:
+        return Config(Site(), None, (Diagnostic(str(posts), "site", str(problem)),))
+    if project is None:
+        return load_config(path, overrides, search=(posts, posts.parent, Path.cwd()))
+    base, problems = apply(Site(), project.settings, str(project.config_file))
+    config = load_config(path, overrides, search=(project.root, Path.cwd()), base=base)
+    return replace(
+        config,
+        diagnostics=(*problems, *config.diagnostics),
+        posts=project.posts,
+        source=config.source or project.config_file,
+    )
