@@ -612,6 +612,17 @@ def markdown_report(result: dict[str, Any]) -> str:
     return "\n".join(parts) + "\n"
 
 
+def save(result: dict[str, Any], path: Path) -> str:
+    """Write the JSON and Markdown results; return the Markdown."""
+    result["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+    result["machine"] = machine()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    report = markdown_report(result)
+    path.with_suffix(".md").write_text(report)
+    return report
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -645,17 +656,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seed": args.seed,
         "sizes": {},
     }
+    report = ""
     for index, size in enumerate(args.sizes):
         corpus, rows = run_size(size, args, warm=index == 0 and not args.no_warmup)
         records = [row_record(row) for row in rows]
         result["sizes"][str(size)] = {"corpus": corpus, "rows": records}
         print("\n" + size_table(size, corpus, records) + "\n", flush=True)
-    result["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
-    result["machine"] = machine()
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    report = markdown_report(result)
-    args.results.with_suffix(".md").write_text(report)
+        report = save(result, args.results)  # after every size: a long run keeps what it has
     print(report)
     print(f"results: {args.results} and {args.results.with_suffix('.md')}")
     return 0
