@@ -1,8 +1,11 @@
 """The shipped XSL stylesheet: announced by our feeds, applied by lxml and by headless Chromium.
 
-Browsers apply XSLT only to documents served over HTTP (not ``file://``), so the
-Chromium test serves the output folder from a local http.server on 127.0.0.1. It is
-skipped where no Chromium is installed (Debian: ``apt-get install chromium``).
+Browsers apply XSLT only to documents served over HTTP (not ``file://``), and only to
+feeds served as XML (``application/xml``, ``text/xml``: what static hosts send for
+``.xml``); Chromium shows ``application/rss+xml`` and ``application/atom+xml`` as plain
+text. The Chromium test serves the output folder from a local http.server on 127.0.0.1
+with those XML types; it is skipped where no Chromium is installed (Debian:
+``apt-get install chromium``).
 """
 
 from __future__ import annotations
@@ -152,11 +155,23 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+class StaticHost(SimpleHTTPRequestHandler):
+    """Serves files as a static host does: ``.xml`` as application/xml, quietly."""
+
+    extensions_map = {  # noqa: RUF012 - http.server's class attribute
+        ".xml": "application/xml",
+        ".xsl": "application/xslt+xml",
+        ".json": "application/json",
+    }
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
 @pytest.fixture
 def served(site_out: tuple[Path, BuildResult]) -> Iterator[str]:
     out, _result = site_out
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(out))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    handler = functools.partial(StaticHost, directory=str(out))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()

@@ -5,6 +5,11 @@ output folder and every RSS and Atom file points to it by a relative URL (``feed
 ``../../feed.xsl`` from ``categories/生活/rss.xml``): browsers apply XSLT only from
 the feed's own origin, and a relative href keeps working on any host, a local
 preview included. Any other value is announced as written.
+
+Browsers apply the stylesheet only to a feed served as XML (``application/xml`` or
+``text/xml``, what static hosts send for ``.xml``); Chromium shows a feed served as
+``application/rss+xml`` or ``application/atom+xml`` as plain text, and feed readers
+ignore the instruction altogether.
 """
 
 from __future__ import annotations
