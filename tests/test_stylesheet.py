@@ -27,7 +27,7 @@ from lxml import etree
 
 from feedcheck import parse_atom, parse_rss, xml_root
 from laojia_feed import build
-from laojia_feed.model import BuildResult, Site
+from laojia_feed.model import BuildResult, OutputNames, Site
 from laojia_feed.stylesheet import default_stylesheet, href_for
 
 BASE = "https://blog.example.org/"
@@ -84,6 +84,15 @@ def test_feeds_announce_it_by_a_relative_url(site_out: tuple[Path, BuildResult])
     parse_rss((out / "rss.xml").read_bytes())  # still a valid feed for readers
     parse_atom((out / "atom.xml").read_bytes())
     assert b"xml-stylesheet" not in (out / "feed.json").read_bytes()
+
+
+def test_nothing_is_shipped_when_only_json_is_written(tmp_path: Path) -> None:
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    write_posts(posts)
+    out = tmp_path / "public"
+    build(posts, out, Site(url=BASE, stylesheet="default", outputs=OutputNames(rss="", atom="")))
+    assert sorted(p.name for p in out.iterdir()) == ["feed.json"]
 
 
 def test_href_setting() -> None:

@@ -375,7 +375,8 @@ class _Builder:
         return [OutputFile(opml.FILENAME, data)]
 
     def stylesheet_files(self) -> list[OutputFile]:
-        if self.site.stylesheet != stylesheet.DEFAULT:
+        xml = any(fmt.media_type.endswith("+xml") for fmt, _name in enabled_formats(self.site))
+        if self.site.stylesheet != stylesheet.DEFAULT or not xml:
             return []
         try:
             data = stylesheet.default_stylesheet()
