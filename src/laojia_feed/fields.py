@@ -215,15 +215,15 @@ def _flatten_terms(raw: object, warn: Warn, what: str) -> list[str]:
 
 
 def _terms(raw: object, warn: Warn, what: str) -> tuple[str, ...]:
-    """Clean, deduplicated, capped category or tag names."""
-    seen: dict[str, None] = {}
+    """Clean, deduplicated (case-insensitively), capped category or tag names."""
+    kept: dict[str, str] = {}
     for name in _flatten_terms(raw, warn, what):
         clean = _cap(plain_text(name), MAX_NAME, warn, f"a name in {what}")
-        if clean and clean.casefold() not in {s.casefold() for s in seen}:
-            seen[clean] = None
-    if len(seen) > MAX_TERMS:
-        warn(f"{len(seen)} {what}; kept the first {MAX_TERMS}")
-    return tuple(seen)[:MAX_TERMS]
+        if clean:
+            kept.setdefault(clean.casefold(), clean)
+    if len(kept) > MAX_TERMS:
+        warn(f"{len(kept)} {what}; kept the first {MAX_TERMS}")
+    return tuple(kept.values())[:MAX_TERMS]
 
 
 def parse_categories(raw: object, ctx: Context, warn: Warn) -> tuple[str, ...]:
@@ -290,19 +290,27 @@ def parse_language(raw: object, ctx: Context, warn: Warn) -> str | None:
     return text
 
 
-def parse_slug(raw: object, ctx: Context, warn: Warn) -> str:
-    """Slug from front matter, else from the file name (Jekyll date prefix removed)."""
-    stem = PurePosixPath(ctx.relpath).stem
+def default_slug(relpath: str) -> str:
+    """The slug a file name gives: Jekyll date prefix removed; a page bundle's folder name."""
+    path = PurePosixPath(relpath)
+    stem = path.stem
+    if stem in {"index", "_index"} and path.parent.name:  # Hugo page bundle: posts/x/index.md
+        stem = path.parent.name
     dated = _DATED_NAME.match(stem)
-    default = slug_from(dated.group(4) if dated else stem)
+    return slug_from(dated.group(4) if dated else stem) or "post"
+
+
+def parse_slug(raw: object, ctx: Context, warn: Warn) -> str:
+    """Slug from front matter, else from the file name (see :func:`default_slug`)."""
+    default = default_slug(ctx.relpath)
     if raw is None or raw == "":
-        return default or "post"
+        return default
     text = plain_text(scalar_text(raw, "a slug"))
     slug = slug_from(text)
     if not slug:
         warn(f"slug {text!r} is empty once cleaned; using {default!r}")
-        return default or "post"
-    if slug != text:
+        return default
+    if slug != slug_from(text.replace("/", "").replace("\\", "")) or ".." in text:
         warn(f"slug {text!r} is not a clean URL segment; using {slug!r}")
     return slug
 
@@ -312,6 +320,9 @@ def parse_permalink(raw: object, ctx: Context, warn: Warn) -> str | None:
     if raw is None or raw == "":
         return None
     text = scalar_text(raw, "a URL").strip()
+    if text.startswith("/") and not text.startswith("//"):
+        # Hexo, Hugo and Jekyll all put /path under the site's own path (url + root)
+        text = text.lstrip("/")
     joined = urls.join_url(ctx.site.url, text)
     if joined is None or not joined.startswith(("http://", "https://")):
         warn(f"{text!r} is not an http(s) URL or path; using the site's permalink pattern")

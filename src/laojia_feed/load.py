@@ -84,6 +84,8 @@ def load_post(
     """Read, decode, split and validate one post file."""
     if found.draft:
         return Outcome(excluded=Exclusion.DRAFT)
+    if found.relpath.rsplit("/", 1)[-1].startswith("_index."):
+        return Outcome(excluded=Exclusion.NOT_A_POST)  # a Hugo section page, not a post
     report = _Collector(display)
     try:
         with report.stage("file"):

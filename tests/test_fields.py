@@ -1,0 +1,63 @@
+"""Field parsers that the end-to-end suites do not pin down one by one."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from pathlib import Path
+
+import pytest
+
+from laojia_feed import Site, load_articles
+from laojia_feed.fields import Context, default_slug, parse_permalink, parse_slug, parse_tags
+from laojia_feed.model import Exclusion
+
+CTX = Context(site=Site(url="https://a.org/blog/"), tz=UTC, relpath="2021/x.md")
+
+
+def _quiet(message: str) -> None:
+    raise AssertionError(f"unexpected warning: {message}")
+
+
+@pytest.mark.parametrize(
+    ("relpath", "slug"),
+    [
+        ("a.md", "a"),
+        ("2021-12-09-hello-world.md", "hello-world"),
+        ("posts/my-trip/index.md", "my-trip"),
+        ("posts/老家 故事.md", "老家-故事"),
+    ],
+)
+def test_default_slug(relpath: str, slug: str) -> None:
+    assert default_slug(relpath) == slug
+
+
+def test_slug_with_spaces_is_cleaned_without_a_warning() -> None:
+    assert parse_slug("My Slug", CTX, _quiet) == "My-Slug"
+
+
+def test_slug_with_dot_segments_is_cleaned_with_a_warning() -> None:
+    warnings: list[str] = []
+    assert parse_slug("../../etc/passwd", CTX, warnings.append) == "etc-passwd"
+    assert len(warnings) == 1
+
+
+def test_rooted_permalink_stays_under_the_site_path() -> None:
+    assert parse_permalink("/custom/third/", CTX, _quiet) == "https://a.org/blog/custom/third/"
+    assert parse_permalink("https://b.org/x/", CTX, _quiet) == "https://b.org/x/"
+
+
+def test_many_tags_dedupe_case_insensitively_and_cap() -> None:
+    tags = [f"Tag{i % 70}" for i in range(50_000)] + ["tag1"]
+    warnings: list[str] = []
+    result = parse_tags(tags, CTX, warnings.append)
+    assert len(result) == 50
+    assert result[:2] == ("Tag0", "Tag1")
+    assert warnings == ["70 tags; kept the first 50"]
+
+
+def test_hugo_section_pages_are_not_posts(tmp_path: Path) -> None:
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts/_index.md").write_text("---\ntitle: Posts\n---\n", encoding="utf-8")
+    result = load_articles(tmp_path, Site())
+    assert result.ok and result.articles == ()
+    assert [e.reason for e in result.excluded] == [Exclusion.NOT_A_POST]
