@@ -8,8 +8,6 @@ The public surface, in pipeline order::
     built = laojia_feed.build("posts", "public", site)    # writes rss.xml, atom.xml, feed.json
 """
 
-from __future__ import annotations
-
 from .build import build as build
 from .build import build_from as build_from
 from .config import Config as Config
