@@ -991,6 +991,54 @@ URLS = [
     ),
 ]
 
+
+def _bounded_article(built: Built, relpath: str) -> None:
+    article = built.article(relpath)
+    assert article is not None
+    assert len(article.url) <= 2000 and len(article.id) <= 2000
+    assert len(article.authors) <= 20 and len(article.categories) <= 50
+    assert len(article.tags) <= 50 and len(article.summary or "") <= 2000
+    assert article.image is None or len(article.image) <= 2000
+    item = json.dumps(built.json_item(relpath), ensure_ascii=False)
+    assert len(item.encode()) < 16 * 1024, len(item)
+
+
+def _oversized(name: str, front: str, field: str) -> Case:
+    return post(
+        name,
+        yaml_post(f"title: {name}\n{DATE}\n{front}"),
+        Outcome.WARNED,
+        field,
+        "",
+        _bounded_article,
+    )
+
+
+SIZES = [
+    _oversized(
+        "many-categories",
+        "categories:\n" + "".join(f"  - c{i}\n" for i in range(3000)),
+        "categories",
+    ),
+    _oversized("many-tags", "tags: [" + ", ".join(f"t{i}" for i in range(3000)) + "]", "tags"),
+    _oversized(
+        "many-authors", "author: [" + ", ".join(f"a{i}" for i in range(3000)) + "]", "author"
+    ),
+    _oversized("long-category", "categories: [" + "x" * 100_000 + "]", "categories"),
+    _oversized("long-author", "author: " + "名" * 100_000, "author"),
+    _oversized("long-slug", "slug: " + "s" * 100_000, "slug"),
+    _oversized("long-permalink", "permalink: /" + "p/" * 20_000, "permalink"),
+    _oversized(
+        "long-thumbnail",
+        "thumbnail: https://img.example.org/" + "a" * 100_000 + ".jpg",
+        "thumbnail",
+    ),
+    _oversized("long-description", "description: " + "描述" * 100_000, "description"),
+    post(
+        "long-id", yaml_post(f"title: long id\n{DATE}\nid: " + "i" * 100_000), Outcome.ERROR, "id"
+    ),
+]
+
 FLAGS = [
     post("draft-true", yaml_post(f"title: d\n{DATE}\ndraft: true"), Outcome.EXCLUDED),
     post("draft-yes-string", yaml_post(f'title: d\n{DATE}\ndraft: "yes"'), Outcome.EXCLUDED),
@@ -1078,7 +1126,7 @@ DATES = [
     post("date-list", yaml_post("title: list date\ndate: [2021-12-09]"), Outcome.ERROR, "date"),
 ]
 
-CASES = ENCODINGS + FRONT_MATTER + TITLES + BODIES + FILES + URLS + FLAGS + DATES
+CASES = ENCODINGS + FRONT_MATTER + TITLES + BODIES + FILES + URLS + SIZES + FLAGS + DATES
 
 
 def assert_case(built: Built, case: Case) -> None:

@@ -44,6 +44,14 @@ MAX_TITLE = 300
 MAX_NAME = 100
 #: Most categories or tags kept per post.
 MAX_TERMS = 50
+#: Most authors kept per post.
+MAX_AUTHORS = 20
+#: Longest slug kept, in characters.
+MAX_SLUG = 200
+#: Longest URL (permalink, image) kept; many readers and proxies refuse longer ones.
+MAX_URL = 2000
+#: Longest author-written summary kept, in characters.
+MAX_SUMMARY = 2000
 
 #: Values of a boolean flag that mean "false"; anything else set means "true" (fail closed).
 _FALSE = frozenset({"false", "no", "off", "0", "n", "f", ""})
@@ -268,7 +276,9 @@ def parse_authors(raw: object, ctx: Context, warn: Warn) -> tuple[Author, ...]:
     for author in found:
         if author is not None:
             unique.setdefault(author.name, author)
-    return tuple(unique.values())
+    if len(unique) > MAX_AUTHORS:
+        warn(f"{len(unique)} authors; kept the first {MAX_AUTHORS}")
+    return tuple(unique.values())[:MAX_AUTHORS]
 
 
 def parse_summary(raw: object, ctx: Context, warn: Warn) -> str | None:
@@ -276,7 +286,7 @@ def parse_summary(raw: object, ctx: Context, warn: Warn) -> str | None:
     if raw is None:
         return None
     text = plain_text(scalar_text(raw, "a summary"))
-    return text or None
+    return _cap(text, MAX_SUMMARY, warn, "summary") or None
 
 
 def parse_language(raw: object, ctx: Context, warn: Warn) -> str | None:
@@ -312,6 +322,9 @@ def parse_slug(raw: object, ctx: Context, warn: Warn) -> str:
         return default
     if slug != slug_from(text.replace("/", "").replace("\\", "")) or ".." in text:
         warn(f"slug {text!r} is not a clean URL segment; using {slug!r}")
+    if len(slug) > MAX_SLUG:
+        warn(f"slug is {len(slug)} characters long; cut to {MAX_SLUG}")
+        slug = slug[:MAX_SLUG].rstrip("-.") or default
     return slug
 
 
@@ -326,6 +339,9 @@ def parse_permalink(raw: object, ctx: Context, warn: Warn) -> str | None:
     joined = urls.join_url(ctx.site.url, text)
     if joined is None or not joined.startswith(("http://", "https://")):
         warn(f"{text!r} is not an http(s) URL or path; using the site's permalink pattern")
+        return None
+    if len(joined) > MAX_URL:
+        warn(f"URL is {len(joined)} characters long (over {MAX_URL}); using the site's pattern")
         return None
     return joined
 
@@ -344,7 +360,11 @@ def parse_image(raw: object, ctx: Context, warn: Warn) -> str | None:
     """An image URL: absolute http(s), public host, proxy wrappers checked."""
     if raw is None or raw == "":
         return None
-    return urls.check_image_url(raw, ctx.site.url, warn, unwrap_proxies=ctx.site.unwrap_proxies)
+    found = urls.check_image_url(raw, ctx.site.url, warn, unwrap_proxies=ctx.site.unwrap_proxies)
+    if found is not None and len(found) > MAX_URL:
+        warn(f"image URL is {len(found)} characters long (over {MAX_URL}); dropped")
+        return None
+    return found
 
 
 def parse_flag(raw: object, ctx: Context, warn: Warn) -> bool | None:
