@@ -297,3 +297,22 @@ def test_build_a_hexo_site_root(tmp_path: Path) -> None:
     assert atom.feed.title == "老家的博客"
     assert atom.entries[0].link == "http://example.com/blog/2021/12/09/hello/"
     assert f"{root / 'source/_posts'}/hello.md" not in result.output  # no diagnostics at all
+
+
+def test_more_feeds_flags(tmp_path: Path, posts: Path) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "build", str(posts), "-o", str(out), "--site-url", "https://a.org/",
+        "--category-feeds", "--stylesheet", "default",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "and 3 more feed files" in result.output
+    category = parse_rss((out / "categories/生活/rss.xml").read_bytes())
+    assert [e.title for e in category.entries] == ["好文章"]
+    assert (out / "feed.xsl").is_file() and (out / "feeds.opml").is_file()
+
+
+def test_ping_without_a_hub_is_a_warning(tmp_path: Path, posts: Path) -> None:
+    result = run("build", str(posts), "-o", str(tmp_path / "out"), "--ping")
+    assert result.exit_code == 0
+    assert "warning: command line: hub: --ping needs a hub" in result.output

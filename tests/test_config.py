@@ -27,6 +27,11 @@ summary_length = 120
 patterns = ["*.md"]
 icon = "https://laojia.example.org/icon.png"
 hub = "https://hub.example.net/"
+category_feeds = true
+tag_feeds = true
+archives = true
+archive_size = 30
+stylesheet = "default"
 
 [outputs]
 rss = "rss2.xml"
@@ -83,6 +88,8 @@ def test_every_key_is_applied(tmp_path: Path) -> None:
     assert site.patterns == ("*.md",)
     assert site.outputs == OutputNames(rss="rss2.xml", atom="", json="feed.json")
     assert site.hub == "https://hub.example.net"
+    assert site.category_feeds and site.tag_feeds and site.archives
+    assert (site.archive_size, site.stylesheet) == (30, "default")
 
 
 def test_every_key_in_the_table_appears_in_the_full_example() -> None:

@@ -19,7 +19,7 @@ import click
 
 from . import __version__
 from .config import CONFIG_NAME, Config, configure_run, template
-from .model import BuildResult, Diagnostic, LoadResult, Severity
+from .model import BuildResult, Diagnostic, LoadResult, Severity, Site
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -94,11 +94,13 @@ def summary_line(load: LoadResult, result: BuildResult | None, out: Path | None)
         parts.append(f"excluded: {excluded_text}")
     line = ", ".join(parts)
     if result and out is not None and result.feeds:
+        shown = result.feeds[:3]  # the main feeds come first; category/archive feeds are counted
         files = ", ".join(
             f"{out / f.name} ({f.items} items, {_size(f.size)}{'' if f.changed else ', unchanged'})"
-            for f in result.feeds
+            for f in shown
         )
-        line += f" → {files}"
+        more = len(result.feeds) - len(shown)
+        line += f" → {files}" + (f" and {more} more feed files" if more else "")
     return line
 
 
@@ -147,6 +149,17 @@ def site_options(func: F) -> F:
                      help="Publish posts dated in the future."),
         click.option("--unwrap-proxies/--no-unwrap-proxies", default=None,
                      help="Replace CORS-proxy image URLs by the inner URL."),
+        click.option("--category-feeds/--no-category-feeds", default=None,
+                     help="Also a feed per category under categories/<name>/."),
+        click.option("--tag-feeds/--no-tag-feeds", default=None,
+                     help="Also a feed per tag under tags/<name>/."),
+        click.option("--archives/--no-archives", default=None,
+                     help="RFC 5005 archive pages of older posts under archive/<n>/."),
+        click.option("--archive-size", type=click.IntRange(min=0),
+                     help="Posts per archive page (0 = as many as the main feed)."),
+        click.option("--stylesheet",
+                     help='XSL stylesheet href for rss.xml/atom.xml; "default" ships feed.xsl.'),
+        click.option("--hub", help="WebSub hub URL to advertise in every feed."),
         click.option("--summary-only", is_flag=True, default=None,
                      help="Put summaries, not full content, in the feeds."),
         click.option("--format", "style", type=click.Choice(["text", "json", "github"]),
@@ -166,6 +179,8 @@ def overrides(flags: Mapping[str, Any]) -> dict[str, object]:
         "language": "language", "author": "author", "timezone": "timezone",
         "permalink": "permalink", "limit": "limit", "budget": "budget",
         "include_future": "include_future", "unwrap_proxies": "unwrap_proxies",
+        "category_feeds": "category_feeds", "tag_feeds": "tag_feeds", "archives": "archives",
+        "archive_size": "archive_size", "stylesheet": "stylesheet", "hub": "hub",
     }  # fmt: skip
     given: dict[str, object] = {
         key: flags[flag] for flag, key in mapping.items() if flags.get(flag) is not None
@@ -205,12 +220,17 @@ POSTS = click.argument("posts", type=click.Path(exists=True, file_okay=False, pa
     help="Output folder; only the feed files are written there.",
 )
 @click.option(
+    "--ping",
+    is_flag=True,
+    help="After the build, notify the WebSub hub (config hub / --hub) of feeds that changed.",
+)
+@click.option(
     "--check-thumbnails",
     is_flag=True,
     help="Check that image URLs answer (network; private addresses are never contacted).",
 )
 @site_options
-def build(posts: Path, out: Path, check_thumbnails: bool, **flags: Any) -> None:
+def build(posts: Path, out: Path, ping: bool, check_thumbnails: bool, **flags: Any) -> None:
     """Read POSTS and write rss.xml, atom.xml and feed.json into --out.
 
     POSTS is a folder of posts, or the root of a Hexo, Hugo or Jekyll site: then the
@@ -222,6 +242,8 @@ def build(posts: Path, out: Path, check_thumbnails: bool, **flags: Any) -> None:
     checker = _thumbnail_checker() if check_thumbnails else None
     result = build_from(load, config.posts or posts, out, config.site, check_thumbnails=checker)
     diagnostics = config.diagnostics + result.all_diagnostics
+    if ping:
+        diagnostics += _ping(result, config.site)
     announce(diagnostics, flags, summary_line(load, result, out))
     sys.exit(exit_code(diagnostics))
 
@@ -386,6 +408,16 @@ def _finish(diagnostics: Sequence[Diagnostic], flags: Mapping[str, Any]) -> None
     """Report configuration problems and stop with the fatal exit code."""
     report(diagnostics, flags["style"], verbosity(flags))
     sys.exit(EXIT_FATAL)
+
+
+def _ping(result: BuildResult, site: Site) -> tuple[Diagnostic, ...]:
+    """WebSub notifications for the feeds this build changed (never an error)."""
+    from .websub import ping_changed
+
+    if site.hub is None:
+        message = "--ping needs a hub: set hub in the config or pass --hub"
+        return (Diagnostic("command line", "hub", message, Severity.WARNING),)
+    return tuple(ping_changed(result, site))
 
 
 def _thumbnail_checker() -> Callable[[Sequence[str]], Mapping[str, str]]:

@@ -76,6 +76,14 @@ def _count(raw: object) -> int | None:
     return raw
 
 
+def _page_size(raw: object) -> int | None:
+    if raw is None or raw is False or raw == 0:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+        raise FieldError(f"expected a whole number of posts per page (0 = automatic), got {raw!r}")
+    return raw
+
+
 def _summary_length(raw: object) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int) or not 20 <= raw <= 10_000:
         raise FieldError(f"expected a number of characters from 20 to 10000, got {raw!r}")
@@ -193,6 +201,11 @@ KEYS: Mapping[str, Key] = MappingProxyType(
         "patterns": Key("patterns", _patterns, "File name patterns of posts"),
         "icon": Key("icon", _optional_url, "Feed icon URL"),
         "hub": Key("hub", _optional_url, "WebSub hub URL"),
+        "category_feeds": Key("category_feeds", _bool, "A feed per category: categories/<name>/"),
+        "tag_feeds": Key("tag_feeds", _bool, "Also a feed per tag: tags/<name>/"),
+        "archives": Key("archives", _bool, "RFC 5005 archive pages of older posts: archive/<n>/"),
+        "archive_size": Key("archive_size", _page_size, "Posts per archive page (0 = auto)"),
+        "stylesheet": Key("stylesheet", _text, 'XSL stylesheet href; "default" ships feed.xsl'),
         "outputs": Key("outputs", _outputs, "Feed file names; \"\" disables one"),
     }
 )  # fmt: skip
@@ -329,6 +342,8 @@ _EXAMPLES: Mapping[str, str] = MappingProxyType(
         "author": '{ name = "Your Name", email = "you@example.org" }',
         "icon": '"https://blog.example.org/icon.png"',
         "hub": '"https://pubsubhubbub.appspot.com/"',
+        "stylesheet": '"default"',
+        "archive_size": "20",
     }
 )
 
