@@ -377,6 +377,24 @@ ENCODINGS = [
         ),
     ),
     post(
+        "crlf-toml",
+        b'+++\r\ntitle = "TOML CRLF"\r\ndate = 2021-12-09T11:10:27+08:00\r\n+++\r\nBody.\r\n',
+        Outcome.PUBLISHED,
+        check=published_title("TOML CRLF"),
+    ),
+    post(
+        "crlf-hexo-json-bom",
+        b'\xef\xbb\xbf{"title": "JSON CRLF", "date": "2021-12-09"}\r\n;;;\r\nBody.\r\n',
+        Outcome.PUBLISHED,
+        check=published_title("JSON CRLF"),
+    ),
+    post(
+        "cr-only",
+        yaml_post(f"title: old Mac\n{DATE}", "Line one.\nLine two.\n", newline="\r"),
+        Outcome.PUBLISHED,
+        check=all_of(published_title("old Mac"), content_has("Line two.")),
+    ),
+    post(
         "lone-surrogate-json",
         hexo_json(
             {
