@@ -626,3 +626,20 @@ def _wait_for_url(process: subprocess.Popen[str], reader: list[threading.Thread]
             if word.startswith("http://"):
                 return word
     pytest.fail("serve printed no URL")
+
+
+@pytest.mark.parametrize(
+    ("accept", "styled", "expected"),
+    [
+        ("text/html,application/xhtml+xml,*/*;q=0.8", True, "application/xml; charset=utf-8"),
+        ("text/html", False, "application/rss+xml; charset=utf-8"),
+        ("application/rss+xml, */*", True, "application/rss+xml; charset=utf-8"),
+        (None, True, "application/rss+xml; charset=utf-8"),
+    ],
+)
+def test_browsers_get_styled_feeds_as_xml(accept: str | None, styled: bool, expected: str) -> None:
+    from laojia_feed.serve import for_browser
+
+    pi = b'<?xml-stylesheet type="text/xsl" href="feed.xsl"?>' if styled else b""
+    data = b'<?xml version="1.0" encoding="UTF-8"?>\n' + pi + b"<rss/>"
+    assert for_browser("application/rss+xml; charset=utf-8", accept, data) == expected

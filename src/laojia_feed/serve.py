@@ -189,6 +189,22 @@ def content_type(name: str, data: bytes) -> str:
     return guessed or "application/octet-stream"
 
 
+#: Feed media types that browsers show as raw text instead of applying an XSL stylesheet.
+_STYLED_FEEDS = ("application/rss+xml", "application/atom+xml")
+
+
+def for_browser(media: str, accept: str | None, data: bytes) -> str:
+    """``application/xml`` for a styled feed asked for by a browser, so it applies the XSL.
+
+    Browsers (which ask for ``text/html``) run an ``<?xml-stylesheet?>`` only on feeds
+    served as XML; feed readers keep getting the feed media type.
+    """
+    styled = b"<?xml-stylesheet" in data[:SNIFF_BYTES]
+    if styled and media.startswith(_STYLED_FEEDS) and accept and "text/html" in accept:
+        return "application/xml; charset=utf-8"
+    return media
+
+
 def _xml_type(data: bytes) -> str:
     """RSS, Atom, OPML, XSL or plain XML, by the root element; charset from BOM or prolog."""
     head = data[:SNIFF_BYTES]
@@ -435,8 +451,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._common_headers(validators)
             self.end_headers()
             return
-        media = content_type(found.name, data)
-        self._send(HTTPStatus.OK, media, data, head=head, extra=validators)
+        media = for_browser(content_type(found.name, data), self.headers.get("Accept"), data)
+        self._send(HTTPStatus.OK, media, data, head=head, extra={**validators, "Vary": "Accept"})
 
     def _send(
         self,
