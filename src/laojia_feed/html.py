@@ -667,10 +667,15 @@ def _within_budget(candidates: Iterable[str], tail: str, budget: int) -> str:
 
 def render(article: Article, site: Site) -> Rendered:
     """Sanitized content, plain-text summary and notes of one article, per site settings."""
-    if article.body_format is BodyFormat.MARKDOWN:
-        body = markdown_to_html(article.body)
-    else:
-        body = article.body if isinstance(article.body, str) else ""
+    source = article.body if isinstance(article.body, str) else ""
+    # Far over the item budget whatever sanitizing removes: the feed will carry the summary,
+    # so only the beginning is rendered (a 6 MB Markdown body would take seconds).
+    oversized = len(source) > 4 * site.item_budget
+    if oversized:
+        cut = source.rfind("\n", 0, site.item_budget)
+        source = source[: cut if cut > 0 else site.item_budget]
+    markdown = article.body_format is BodyFormat.MARKDOWN
+    body = markdown_to_html(source) if markdown else source
     content, notes = sanitize(body, article.url)
     marker = MORE_MARKER.search(body)
     excerpt = sanitize(body[: marker.start()], article.url)[0] if marker else ""
@@ -683,7 +688,9 @@ def render(article: Article, site: Site) -> Rendered:
         summary = summarize(html_to_text(content), site.summary_length)
     short = excerpt.strip() or _paragraph(summary)
     content_html = content if site.full_content else short
-    size = len(content_html.encode("utf-8"))
+    size = max(
+        len(content_html.encode("utf-8")), len(article.body) if source is not article.body else 0
+    )
     if size > site.item_budget:
         tail = _read_more(article.url)
         room = max(0, site.item_budget // 4 - len(tail))
