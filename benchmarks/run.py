@@ -5,8 +5,9 @@ One command: ``python benchmarks/run.py --sizes 1000,10000,50000 --repeat 3``.
 For each size it generates (or reuses) a corpus with ``generate.py``, then runs every
 row as a subprocess, ``--repeat`` times, rows interleaved within each round, and
 measures wall time, CPU time (user + sys of the process and its children, from
-``os.wait4``) and peak RSS (``ru_maxrss`` from ``os.wait4``). It prints Markdown
-tables (median and min-max, ratios to laojia-feed) and writes
+``os.wait4``) and peak RSS (``ru_maxrss`` from ``os.wait4``), each command forked by
+the small launcher ``measure.py`` so that the runner's own memory is not counted. It
+prints Markdown tables (median and min-max, ratios to laojia-feed) and writes
 ``benchmarks/results/latest.json`` and ``latest.md``. Peers that cannot be installed
 or fail are reported as skipped or failed with the reason, never estimated.
 """
@@ -94,17 +95,22 @@ class Row:
 
 
 def measure(argv: Sequence[str], cwd: Path, log: Path) -> Run:
-    """Run ``argv`` once; wall time around spawn + wait, resources from wait4."""
+    """Run ``argv`` once through ``measure.py`` (wall time, wait4 CPU and peak RSS)."""
     env = dict(os.environ, LC_ALL="C.UTF-8", PYTHONUNBUFFERED="1")
     with log.open("ab") as sink:
         sink.write(f"\n$ {' '.join(argv)}\n".encode())
-        sink.flush()
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=cwd, stdout=sink, stderr=sink, env=env)
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return Run(wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss, proc.returncode)
+    launcher = [sys.executable, "-S", str(HERE / "measure.py"), str(log), str(cwd), *argv]
+    done = subprocess.run(launcher, env=env, capture_output=True, text=True, check=False)
+    try:
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        return Run(
+            figures["wall"], figures["user"], figures["sys"], figures["rss_kib"],
+            figures["exit_code"],
+        )  # fmt: skip
+    except (ValueError, IndexError, KeyError, TypeError):
+        with log.open("a", encoding="utf-8") as sink:
+            sink.write(f"measure.py failed: {done.stderr.strip()}\n")
+        return Run(0.0, 0.0, 0.0, 0, 255)
 
 
 def remove(*paths: Path) -> None:
