@@ -439,13 +439,18 @@ def test_lone_surrogates_and_controls_in_values_are_removed_with_one_warning() -
         '{"title": "a\\ud83db", "emoji": "\\ud83d\\ude00", "x\\u0001": ["\\u0000c"]}\n;;;\n'
     )
     assert post.meta == {"title": "ab", "emoji": "😀", "x": ["c"]}
-    assert warnings == ["removed 3 characters that XML forbids from the front matter"]
+    removed = "removed 1 character that XML forbids (control characters)"
+    # named by the key whose value held them; a key's own name counts for the front matter
+    assert sorted(warnings) == [f"front matter: {removed}", f"title: {removed}", f"x: {removed}"]
 
 
 def test_forbidden_characters_in_yaml_text_are_removed_too() -> None:
     post, warnings = split('---\ntitle: "a\\x01b"\nauthor: c\x02d\ud800\n---\n')
     assert post.meta == {"title": "ab", "author": "cd"}
-    assert warnings == ["removed 3 characters that XML forbids from the front matter"]
+    assert warnings == [
+        "title: removed 1 character that XML forbids (control characters)",
+        "author: removed 2 characters that XML forbids (control characters)",
+    ]
 
 
 # --- python-frontmatter handler API -------------------------------------------------------

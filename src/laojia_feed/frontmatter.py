@@ -28,7 +28,7 @@ import yaml
 from frontmatter.default_handlers import BaseHandler
 
 from laojia_feed.model import FieldError, Warn
-from laojia_feed.text import strip_forbidden
+from laojia_feed.text import FORBIDDEN, has_forbidden, strip_forbidden
 
 try:
     from yaml import CSafeLoader as _BaseLoader
@@ -79,11 +79,12 @@ class _Block:
     end: int
 
 
-def split_post(text: str, warn: Warn) -> RawPost:
+def split_post(text: str, warn: Warn, warn_key: KeyWarn | None = None) -> RawPost:
     """Split a decoded post into parsed front matter and body.
 
     Raises :class:`FieldError` (the caller files it under ``front matter``) when there is
     no front matter, it is not closed, does not parse, is not a mapping, or is too big.
+    Warnings about one key's value (forbidden characters removed) go to ``warn_key``.
     """
     start = _skip_blank_lines(text, 1 if text.startswith("\ufeff") else 0)
     for handler in _HANDLERS:
@@ -92,7 +93,7 @@ def split_post(text: str, warn: Warn) -> RawPost:
             break
     else:
         raise FieldError(NO_FRONT_MATTER)
-    meta = handler.load(block.front, first_line=block.first_line, warn=warn)
+    meta = handler.load(block.front, first_line=block.first_line, warn=warn, warn_key=warn_key)
     body_start = _skip_blank_lines(text, block.end)
     return RawPost(
         meta=MappingProxyType(meta),
@@ -103,6 +104,18 @@ def split_post(text: str, warn: Warn) -> RawPost:
 
 
 # --- the handlers -------------------------------------------------------------------------
+
+
+#: Stands in for a character XML forbids while the front matter is parsed (U+E000, private use).
+_MARK = "\ue000"
+
+#: How a warning about one key's value is reported: ``warn_key(key, message)``.
+KeyWarn = Callable[[str, str], None]
+
+
+def _mark_forbidden(text: str) -> str:
+    """Replace each character XML forbids by :data:`_MARK`."""
+    return FORBIDDEN.sub(_MARK, text)
 
 
 def _ignore(message: str) -> None:
@@ -138,14 +151,25 @@ class _OurHandler(BaseHandler):
             raise FieldError(NO_FRONT_MATTER)
         return block.front, text[_skip_blank_lines(text, block.end) :]
 
-    def load(self, fm: str, *, first_line: int = 1, warn: Warn = _ignore) -> dict[str, object]:
+    def load(
+        self,
+        fm: str,
+        *,
+        first_line: int = 1,
+        warn: Warn = _ignore,
+        warn_key: KeyWarn | None = None,
+    ) -> dict[str, object]:
         """Parse front-matter text into a clean ``str``-keyed mapping, or raise FieldError."""
         if len(fm) > MAX_FRONT_MATTER_CHARS:
             raise FieldError(
                 f"front matter too large ({len(fm):,} characters; the limit is "
                 f"{MAX_FRONT_MATTER_CHARS:,})"
             )
-        fm, removed = strip_forbidden(fm)
+        # Parsers refuse most forbidden characters: mark each with an allowed private-use
+        # character, so the cleaner can remove them and say which key held them.
+        marked = has_forbidden(fm)
+        if marked:
+            fm = _mark_forbidden(fm)
         duplicates: list[str] = []
         data = self.parse(fm, first_line, duplicates)
         if data is None:
@@ -155,11 +179,15 @@ class _OurHandler(BaseHandler):
         for message in duplicates:
             warn(message)
         # Forbidden characters left in the text are gone; new ones can only come from escapes.
-        cleaner = _Cleaner(strip_strings="\\" in fm)
+        cleaner = _Cleaner(strip_strings=marked or "\\" in fm, marker=marked)
         meta = cleaner.mapping(data)
-        removed += cleaner.removed
-        if removed:
-            warn(f"removed {removed} characters that XML forbids from the front matter")
+        for key, count in cleaner.removed_by_key.items():
+            plural = "s" if count != 1 else ""
+            message = f"removed {count} character{plural} that XML forbids (control characters)"
+            if warn_key is not None:
+                warn_key(key, message)
+            else:
+                warn(f"{key}: {message}")
         if cleaner.non_finite:
             warn(f"kept {cleaner.non_finite} NaN/infinite numbers as text")
         return meta
@@ -499,8 +527,12 @@ class _Cleaner:
     the fourth level). A container met again on its own path (``&a [*a]``) is a cycle.
     """
 
-    def __init__(self, *, strip_strings: bool = True) -> None:
+    def __init__(self, *, strip_strings: bool = True, marker: bool = False) -> None:
         self._strip = strip_strings
+        self._marker = marker
+        self._current = "front matter"
+        #: Top-level key → characters XML forbids removed from its value.
+        self.removed_by_key: dict[str, int] = {}
         self._memo: dict[int, tuple[object, int]] = {}
         self._open: set[int] = set()
         #: Characters XML forbids that were removed from strings.
@@ -509,10 +541,21 @@ class _Cleaner:
         self.non_finite = 0
 
     def mapping(self, data: dict[Any, Any]) -> dict[str, object]:
-        """The top-level mapping, cleaned."""
-        cleaned, _ = self._value(data, 1)
-        assert isinstance(cleaned, dict)
-        return cleaned
+        """The top-level mapping, cleaned; removals are counted per top-level key."""
+        self._open.add(id(data))
+        result: dict[str, object] = {}
+        size = 1
+        for item_key, item in data.items():
+            self._current = "front matter"
+            key = self._key(item_key)
+            self._current = key
+            cleaned, item_size = self._value(item, 2)
+            result[key] = cleaned
+            size += item_size + 1
+            if size > MAX_NODES:
+                raise FieldError(TOO_BIG)
+        self._open.discard(id(data))
+        return result
 
     def _value(self, value: object, depth: int) -> tuple[object, int]:
         """The cleaned value and its expanded size in nodes."""
@@ -572,7 +615,12 @@ class _Cleaner:
         if not self._strip:
             return text
         cleaned, removed = strip_forbidden(text)
-        self.removed += removed
+        if self._marker and _MARK in cleaned:
+            removed += cleaned.count(_MARK)
+            cleaned = cleaned.replace(_MARK, "")
+        if removed:
+            self.removed += removed
+            self.removed_by_key[self._current] = self.removed_by_key.get(self._current, 0) + removed
         return cleaned
 
 

@@ -54,6 +54,10 @@ class _Collector:
 
         return warn
 
+    def warn_key(self, field: str, message: str) -> None:
+        """File a warning under ``field`` (a front-matter key)."""
+        self.found.append(Diagnostic(self.display, field, message, Severity.WARNING))
+
     @contextmanager
     def stage(self, field: str) -> Iterator[None]:
         """Turn a FieldError raised inside the block into an error under ``field``."""
@@ -92,7 +96,7 @@ def load_post(
             data = discover.read_post_bytes(found)
             text = decode.decode_text(data, report.warner("file"))
         with report.stage("front matter"):
-            raw = frontmatter.split_post(text, report.warner("front matter"))
+            raw = frontmatter.split_post(text, report.warner("front matter"), report.warn_key)
     except _SkipPostError:
         return Outcome(diagnostics=tuple(report.found))
     ctx = fields.Context(site=site, tz=tz, relpath=found.relpath)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 #: One character XML 1.0 forbids.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 #: Runs of white space, for collapsing single-line fields such as titles.
 _SPACES = re.compile(r"\s+")
@@ -19,13 +19,13 @@ _SPACES = re.compile(r"\s+")
 
 def strip_forbidden(text: str) -> tuple[str, int]:
     """Remove the characters XML 1.0 forbids; return the clean text and how many went."""
-    cleaned, count = _FORBIDDEN.subn("", text)
+    cleaned, count = FORBIDDEN.subn("", text)
     return cleaned, count
 
 
 def has_forbidden(text: str) -> bool:
     """True when ``text`` holds a character XML 1.0 forbids."""
-    return _FORBIDDEN.search(text) is not None
+    return FORBIDDEN.search(text) is not None
 
 
 def one_line(text: str) -> str:
