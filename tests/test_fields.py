@@ -61,3 +61,12 @@ def test_hugo_section_pages_are_not_posts(tmp_path: Path) -> None:
     result = load_articles(tmp_path, Site())
     assert result.ok and result.articles == ()
     assert [e.reason for e in result.excluded] == [Exclusion.NOT_A_POST]
+
+
+def test_an_unclear_draft_flag_fails_closed_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: a\ndate: 2021-01-01\ndraft: maybe\n---\nx\n")
+    (tmp_path / "b.md").write_text("---\ntitle: b\ndate: 2021-01-01\ndraft: true\n---\nx\n")
+    result = load_articles(tmp_path, Site())
+    assert result.articles == ()
+    assert [e.reason for e in result.excluded] == [Exclusion.DRAFT, Exclusion.DRAFT]
+    assert [(d.path.rsplit("/", 1)[-1], d.field) for d in result.diagnostics] == [("a.md", "draft")]

@@ -103,8 +103,9 @@ def load_post(
     parsed = fields.parse_fields(raw.meta, ctx, display)
     diagnostics = (*report.found, *parsed.diagnostics)
     reason = fields.exclusion(parsed.values)
-    if reason is not None:
-        return Outcome(excluded=reason)
+    if reason is not None:  # quietly, but an unclear flag that failed closed is worth a word
+        flags = tuple(d for d in parsed.diagnostics if d.field in {"draft", "published"})
+        return Outcome(excluded=reason, diagnostics=flags)
     if parsed.failed:
         return Outcome(diagnostics=diagnostics)
     article = fields.make_article(parsed.values, raw.meta, raw.body, found.relpath, site, tz)
