@@ -489,3 +489,19 @@ def test_render_never_raises(body: str, fmt: BodyFormat) -> None:
     rendered = render(make_article(body, fmt), Site(summary_length=20, item_budget=300))
     assert not has_forbidden(rendered.content_html + rendered.summary)
     assert_safe(rendered.content_html)
+
+
+def test_body_proxy_urls_are_unwrapped_when_configured() -> None:
+    proxied = "https://cors.zfour.workers.dev/?http://static.1sapp.com/qupost/img/a.jpeg"
+    private = "https://cors.zfour.workers.dev/?http://127.0.0.1/secret.jpeg"
+    body = f'<p><img src="{proxied}"><img src="{private}"><a href="/x">x</a></p>'
+    kept, _ = sanitize(body, "https://a.org/p/")
+    unwrapped, _ = sanitize(body, "https://a.org/p/", unwrap_proxies=True)
+
+    def srcs(html: str) -> list[str | None]:
+        return [i.get("src") for i in lxml.html.fromstring(html).iter("img")]
+
+    assert srcs(kept) == [proxied, private]
+    # a safe inner URL replaces the proxy; an unsafe one is never published bare
+    assert srcs(unwrapped) == ["http://static.1sapp.com/qupost/img/a.jpeg", private]
+    assert lxml.html.fromstring(unwrapped).find(".//a").get("href") == "https://a.org/x"

@@ -34,9 +34,9 @@ from typing import TYPE_CHECKING
 import nh3
 from markdown_it import MarkdownIt
 
-from .model import Article, BodyFormat, Rendered, Site
+from .model import Article, BodyFormat, FieldError, Rendered, Site
 from .text import one_line, strip_forbidden
-from .urls import join_url
+from .urls import is_safe_public_url, join_url, normalize_url, proxy_inner_url
 
 if TYPE_CHECKING:  # lxml is imported when first needed: importing the package stays light
     import lxml.html
@@ -429,30 +429,46 @@ def _safe_link(url: str | None) -> str | None:
     return url if scheme in URL_SCHEMES else None
 
 
-#: join_url results by (base, ref); a URL it returned maps to itself, so the
+#: join_url results by (base, ref, unwrap); a URL it returned maps to itself, so the
 #: stabilizing passes and the excerpt cost no second resolution.
-_JOINED: dict[tuple[str, str], str | None] = {}
+_JOINED: dict[tuple[str, str, bool], str | None] = {}
 _JOINED_MAX = 20_000
 
 
-def _join(base_url: str, ref: str) -> str | None:
-    """:func:`join_url`, remembered, and limited to the allowed schemes."""
-    key = (base_url, ref)
+def _unwrapped(url: str | None) -> str | None:
+    """The inner URL of a CORS-proxy wrapped URL when it is safe to publish, else ``url``."""
+    inner = proxy_inner_url(url) if url else None
+    if inner is None:
+        return url
+    try:
+        normalized = normalize_url(inner)
+    except FieldError:
+        return url
+    return normalized if is_safe_public_url(normalized) is None else url
+
+
+def _join(base_url: str, ref: str, unwrap: bool = False) -> str | None:
+    """:func:`join_url`, remembered, limited to the allowed schemes, proxies unwrapped."""
+    key = (base_url, ref, unwrap)
     if key in _JOINED:
         return _JOINED[key]
     try:
         url = _safe_link(join_url(base_url, ref))
+        if unwrap:
+            url = _unwrapped(url)
     except Exception:  # a raising filter must not reach nh3
         url = None
     if len(_JOINED) >= _JOINED_MAX:
         _JOINED.clear()
     _JOINED[key] = url
     if url is not None:
-        _JOINED[(base_url, url)] = url
+        _JOINED[(base_url, url, unwrap)] = url
     return url
 
 
-def _resolver(base_url: str, dropped: dict[str, None]) -> Callable[[str, str, str], str | None]:
+def _resolver(
+    base_url: str, dropped: dict[str, None], unwrap: bool = False
+) -> Callable[[str, str, str], str | None]:
     """The nh3 attribute filter: absolute URLs against ``base_url``; notes what it drops."""
 
     def resolve(element: str, attribute: str, value: str) -> str | None:
@@ -460,7 +476,7 @@ def _resolver(base_url: str, dropped: dict[str, None]) -> Callable[[str, str, st
             return value
         if attribute != "href" and not value.strip():
             return None  # an empty src would load the page itself
-        url = _join(base_url, value)
+        url = _join(base_url, value, unwrap)
         if url is None:
             dropped[f"removed unsafe URL in <{element} {attribute}>"] = None
         return url
@@ -468,13 +484,13 @@ def _resolver(base_url: str, dropped: dict[str, None]) -> Callable[[str, str, st
     return resolve
 
 
-def _clean(html: str, base_url: str, dropped: dict[str, None]) -> str:
+def _clean(html: str, base_url: str, dropped: dict[str, None], unwrap: bool = False) -> str:
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         clean_content_tags=CLEAN_CONTENT_TAGS,
         attributes=_NH3_ATTRIBUTES,
-        attribute_filter=_resolver(base_url, dropped),
+        attribute_filter=_resolver(base_url, dropped, unwrap),
         strip_comments=True,
         link_rel=None,
         url_schemes=URL_SCHEMES,
@@ -482,7 +498,7 @@ def _clean(html: str, base_url: str, dropped: dict[str, None]) -> str:
     return strip_forbidden(cleaned)[0]
 
 
-def _stable(cleaned: str, base_url: str) -> str:
+def _stable(cleaned: str, base_url: str, unwrap: bool = False) -> str:
     """Clean again until nothing changes (at most a few passes).
 
     html5ever's output does not always parse back to the same tree (``<a><table><a>``,
@@ -490,16 +506,19 @@ def _stable(cleaned: str, base_url: str) -> str:
     extra pass is cheap: its URLs are already resolved (see :data:`_JOINED`).
     """
     for _ in range(_MAX_PASSES):
-        again = _clean(cleaned, base_url, {})
+        again = _clean(cleaned, base_url, {}, unwrap)
         if again == cleaned:
             break
         cleaned = again
     return cleaned
 
 
-def sanitize(html: str, base_url: str) -> tuple[str, tuple[str, ...]]:
+def sanitize(
+    html: str, base_url: str, *, unwrap_proxies: bool = False
+) -> tuple[str, tuple[str, ...]]:
     """Clean HTML with absolute URLs, and short notes on what was removed.
 
+    With ``unwrap_proxies``, CORS-proxy wrapped URLs become their (safe) inner URL.
     Sanitizing twice changes nothing. Never raises; a non-string gives ``""``.
     """
     if not isinstance(html, str):
@@ -513,9 +532,9 @@ def sanitize(html: str, base_url: str) -> tuple[str, tuple[str, ...]]:
         return _lines_as_paragraphs(_normalize_text(text)), (note,)
     html = _fix_lazy_images(html)
     notes = dict.fromkeys(_inventory(html))
-    cleaned = _clean(html, base_url, notes)
+    cleaned = _clean(html, base_url, notes, unwrap_proxies)
     if cleaned != html:
-        cleaned = _stable(cleaned, base_url)
+        cleaned = _stable(cleaned, base_url, unwrap_proxies)
     return cleaned, tuple(notes)
 
 
@@ -676,9 +695,12 @@ def render(article: Article, site: Site) -> Rendered:
         source = source[: cut if cut > 0 else site.item_budget]
     markdown = article.body_format is BodyFormat.MARKDOWN
     body = markdown_to_html(source) if markdown else source
-    content, notes = sanitize(body, article.url)
+    unwrap = site.unwrap_proxies
+    content, notes = sanitize(body, article.url, unwrap_proxies=unwrap)
     marker = MORE_MARKER.search(body)
-    excerpt = sanitize(body[: marker.start()], article.url)[0] if marker else ""
+    excerpt = (
+        sanitize(body[: marker.start()], article.url, unwrap_proxies=unwrap)[0] if marker else ""
+    )
     excerpt_text = one_line(html_to_text(excerpt)) if excerpt else ""
     if article.summary:
         summary = one_line(strip_forbidden(article.summary)[0])
