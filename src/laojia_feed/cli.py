@@ -203,7 +203,14 @@ def verbosity(flags: Mapping[str, Any]) -> int:
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="laojia-feed")
 def cli() -> None:
-    """Publish a folder of front-matter blog posts as RSS 2.0, Atom 1.0 and JSON Feed 1.1."""
+    """Publish a folder of front-matter blog posts as RSS 2.0, Atom 1.0 and JSON Feed 1.1.
+
+    \b
+    Exit codes:
+      0  feeds written (warnings, drafts and future posts do not count)
+      1  some posts had errors and were skipped; the feeds hold all the others
+      2  usage or configuration error, or the output could not be written
+    """
 
 
 POSTS = click.argument("posts", type=click.Path(exists=True, file_okay=False, path_type=Path))
