@@ -91,6 +91,11 @@ def _type_name(raw: object) -> str:
     return "a text value" if isinstance(raw, str) else type(raw).__name__
 
 
+#: What only the HTML parser can handle in a title or a term: markup, entities, and a
+#: leading BOM (which the parser drops). Text without any of them parses to itself.
+_NEEDS_PARSER = re.compile("[<&\ufeff]")
+
+
 def plain_text(raw: str) -> str:
     """Markup-free single-line text: tags removed (not escaped), entities decoded.
 
@@ -99,6 +104,13 @@ def plain_text(raw: str) -> str:
     (lone surrogates included, which nh3 cannot even encode) go first.
     """
     text, _removed = strip_forbidden(raw)
+    if _NEEDS_PARSER.search(text) is None:
+        return one_line(text)
+    return _parsed_plain_text(text)
+
+
+def _parsed_plain_text(text: str) -> str:
+    """:func:`plain_text` through the HTML parser (``text`` has no forbidden characters)."""
     for _ in range(4):
         stripped = html_lib.unescape(
             nh3.clean(text, tags=set(), clean_content_tags={"script", "style"})

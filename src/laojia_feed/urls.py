@@ -106,8 +106,29 @@ def _clean(raw: str) -> str:
     return _EDGES.sub("", text)
 
 
+#: Per ``safe`` set: a match means ``part`` needs no encoding at all (the common case).
+_ALREADY_ENCODED: dict[str, re.Pattern[str]] = {}
+
+
+def _already_encoded(safe: str) -> re.Pattern[str]:
+    """A pattern matching text made only of unreserved, ``safe`` and ``%XX`` escapes."""
+    pattern = _ALREADY_ENCODED.get(safe)
+    if pattern is None:
+        allowed = re.escape("".join(sorted(_UNRESERVED)) + safe)
+        pattern = re.compile(f"(?:[{allowed}]|%[0-9A-Fa-f]{{2}})*")
+        _ALREADY_ENCODED[safe] = pattern
+    return pattern
+
+
 def _encode(part: str, safe: str) -> str:
     """Percent-encode what is not allowed in ``part``, keeping existing ``%XX`` escapes."""
+    if _already_encoded(safe).fullmatch(part) is not None:
+        return part
+    return _percent_encode(part, safe)
+
+
+def _percent_encode(part: str, safe: str) -> str:
+    """:func:`_encode` character by character."""
     fixed = _LONE_PERCENT.sub("%25", part)
     out: list[str] = []
     for char in fixed:
@@ -204,7 +225,24 @@ def _to_ascii(host: str) -> str:
         raise FieldError(f"{_show(host)} is not a valid host name") from None
 
 
+#: Hosts already normalized (a blog links to a few hosts thousands of times).
+_HOSTS: dict[str, str] = {}
+_HOSTS_MAX = 4096
+
+
 def _normalize_host(raw: str) -> str:
+    """Decode, map, lower-case and check a host (not bracketed); remembered when valid."""
+    known = _HOSTS.get(raw)
+    if known is not None:
+        return known
+    host = _checked_host(raw)
+    if len(_HOSTS) >= _HOSTS_MAX:
+        _HOSTS.clear()
+    _HOSTS[raw] = host
+    return host
+
+
+def _checked_host(raw: str) -> str:
     """Decode, map, lower-case and check a host (not bracketed)."""
     host = unquote(raw)
     if not host.isascii():
@@ -276,6 +314,11 @@ def _slashes_for_backslashes(text: str) -> str:
     return text[:end].replace("\\", "/") + text[end:]
 
 
+#: Normal forms already computed, by raw URL (bases and images are normalized repeatedly).
+_NORMALIZED: dict[str, str] = {}
+_NORMALIZED_MAX = 4096
+
+
 def normalize_url(raw: str) -> str:
     """Write an absolute URL in normal form, or raise :class:`FieldError`.
 
@@ -287,6 +330,18 @@ def normalize_url(raw: str) -> str:
     """
     if not isinstance(raw, str):
         raise FieldError("is not text")
+    known = _NORMALIZED.get(raw)
+    if known is not None:
+        return known
+    normal = _normalized(raw)
+    if len(_NORMALIZED) >= _NORMALIZED_MAX:
+        _NORMALIZED.clear()
+    _NORMALIZED[raw] = normal
+    return normal
+
+
+def _normalized(raw: str) -> str:
+    """:func:`normalize_url` without the memo."""
     text = _clean(raw)
     if not text:
         raise FieldError("is empty")
