@@ -1,33 +1,28 @@
 """Opt-in reachability check of image URLs (``--check-thumbnails``) that cannot become SSRF.
 
-Every host is resolved once, here; the URL is refused without connecting when
-any address it resolves to is not allowed (by default: not public), or when the
-host is a legacy numeric IPv4 spelling. The connection then goes to the checked
-address itself, never through a second DNS lookup (no DNS rebinding), with the
-right ``Host`` header and, for https, TLS verified against the host name.
+Every host is resolved once, by :mod:`~laojia_feed.netguard`; the URL is refused
+without connecting when any address it resolves to is not allowed (by default: not
+public), or when the host is a legacy numeric IPv4 spelling. The connection then goes
+to the checked address itself, never through a second DNS lookup (no DNS rebinding),
+with the right ``Host`` header and, for https, TLS verified against the host name.
 Redirects are followed by hand, each hop checked by the same rules. Stdlib only.
 """
 
 from __future__ import annotations
 
 import http.client
-import ipaddress
-import socket
 import ssl
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from . import netguard
 from .model import FieldError
-from .urls import (
-    IPAddress,
-    host_address,
-    is_legacy_numeric_host,
-    is_public_address,
-    join_url,
-    normalize_url,
-    proxy_inner_url,
-)
+from .netguard import Allow as Allow
+from .netguard import Refused
+from .netguard import Resolver as Resolver
+from .netguard import resolve_host as resolve_host
+from .urls import is_public_address, join_url, normalize_url, proxy_inner_url
 
 #: Statuses that send us elsewhere.
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -46,11 +41,8 @@ _HEADERS = {
     "Accept": "image/*,*/*;q=0.5",
 }
 
-#: Host name and port → the addresses it resolves to (as strings).
-Resolver = Callable[[str, int], list[str]]
-
-#: Whether a connection to this address is allowed.
-Allow = Callable[[IPAddress], bool]
+#: Opens every TCP connection of a check (a module name, so tests can watch it).
+_connect: netguard.Connect = netguard.open_socket
 
 
 @dataclass(frozen=True)
@@ -75,64 +67,6 @@ class _Settings:
     allow: Allow
 
 
-class _RefusedError(Exception):
-    """A URL that must not be fetched, or a hop that failed; the message says why."""
-
-    def __init__(self, reason: str, status: int | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.status = status
-
-
-def resolve_host(host: str, port: int) -> list[str]:
-    """The addresses ``host`` resolves to, through the system resolver."""
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
-
-
-def _connect(address: str, port: int, timeout: float) -> socket.socket:
-    """A TCP connection to exactly this IP address."""
-    family = socket.AF_INET6 if ":" in address else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.settimeout(timeout)
-        sock.connect((address, port))
-    except BaseException:
-        sock.close()
-        raise
-    return sock
-
-
-class _PinnedHTTP(http.client.HTTPConnection):
-    """HTTP to a checked address, with the original host name in ``Host``."""
-
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout)
-        self._address = address
-
-    def connect(self) -> None:
-        self.sock = _connect(self._address, self.port, float(self.timeout or 5.0))
-
-
-class _PinnedHTTPS(http.client.HTTPConnection):
-    """HTTPS to a checked address; the certificate is verified against the host name."""
-
-    default_port = http.client.HTTPS_PORT
-
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout)
-        self._address = address
-        self._tls = ssl.create_default_context()
-
-    def connect(self) -> None:
-        sock = _connect(self._address, self.port, float(self.timeout or 5.0))
-        try:
-            self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
-        except BaseException:
-            sock.close()
-            raise
-
-
 def _split(url: str) -> tuple[str, str, int, str]:
     """Scheme, host (no brackets), port and request target of a normalized URL."""
     scheme, _, rest = url.partition("://")
@@ -142,7 +76,7 @@ def _split(url: str) -> tuple[str, str, int, str]:
     if not target.startswith("/"):
         target = "/" + target
     if "@" in authority:
-        raise _RefusedError("the URL contains a user name or password")
+        raise Refused("the URL contains a user name or password")
     if authority.startswith("["):
         host, _, port_text = authority[1:].partition("]")
         port_text = port_text.removeprefix(":")
@@ -150,41 +84,6 @@ def _split(url: str) -> tuple[str, str, int, str]:
         host, _, port_text = authority.partition(":")
     port = int(port_text) if port_text else (443 if scheme == "https" else 80)
     return scheme, host, port, target
-
-
-def _parse_address(text: str) -> IPAddress:
-    """A resolver's answer as an address (scope ids dropped)."""
-    try:
-        address = ipaddress.ip_address(text.partition("%")[0])
-    except ValueError:
-        raise _RefusedError(f"the resolver answered {text!r}, which is not an IP address") from None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    return address
-
-
-def _vetted_address(host: str, port: int, settings: _Settings) -> str:
-    """The address to connect to, after checking every address the host has."""
-    literal = host_address(host)
-    if literal is not None:
-        if not settings.allow(literal):
-            raise _RefusedError(f"{literal} is not a public address; refused")
-        if is_legacy_numeric_host(host):
-            raise _RefusedError(f"{host} is a numeric form of {literal}; refused")
-        return str(literal)
-    try:
-        answers = list(settings.resolve(host, port))
-    except (OSError, UnicodeError, ValueError) as error:
-        raise _RefusedError(f"cannot resolve {host}: {error}") from None
-    if not answers:
-        raise _RefusedError(f"{host} does not resolve to any address")
-    addresses = [_parse_address(answer) for answer in answers]
-    for address in addresses:
-        if not settings.allow(address):
-            raise _RefusedError(
-                f"{host} resolves to {address}, which is not a public address; refused"
-            )
-    return str(addresses[0])
 
 
 def _request(
@@ -205,15 +104,18 @@ def _fetch(url: str, settings: _Settings) -> tuple[int, str | None]:
     """HEAD (then ranged GET if refused) one normalized URL at a vetted address."""
     scheme, host, port, target = _split(url)
     if scheme not in ("http", "https"):
-        raise _RefusedError(f"only http and https are checked, not {scheme}:")
-    address = _vetted_address(host, port, settings)
-    kind = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
-    connection = kind(host, port, address, settings.timeout)
+        raise Refused(f"only http and https are checked, not {scheme}:")
+    address = netguard.vetted_address(host, port, resolve=settings.resolve, allow=settings.allow)
+
+    def pinned() -> http.client.HTTPConnection:
+        return netguard.pinned_connection(scheme, host, port, address, settings.timeout, _connect)
+
+    connection = pinned()
     try:
         status, location = _request(connection, "HEAD", target)
         if status in _HEAD_REFUSED:
             connection.close()
-            connection = kind(host, port, address, settings.timeout)
+            connection = pinned()
             status, location = _request(connection, "GET", target)
         return status, location
     finally:
@@ -237,8 +139,8 @@ def _check(url: str, settings: _Settings, depth: int) -> tuple[int | None, str |
     for hop in range(settings.max_redirects + 1):
         try:
             status, location = _fetch(current, settings)
-        except _RefusedError as refused:
-            return refused.status, refused.reason if hop == 0 else f"{current}: {refused.reason}"
+        except Refused as refused:
+            return None, refused.reason if hop == 0 else f"{current}: {refused.reason}"
         if status not in _REDIRECTS:
             return status, None if 200 <= status < 300 else f"HTTP status {status}"
         if location is None:

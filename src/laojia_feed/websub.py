@@ -3,26 +3,26 @@
 After a build, :func:`ping` POSTs ``hub.mode=publish&hub.url=<feed URL>`` (form-encoded,
 one request per feed, as every hub understands) for each subscribable feed whose bytes
 changed (:func:`changed_topics`). The hub must be a public http(s) URL
-(:func:`~laojia_feed.urls.is_safe_public_url`); its host is resolved once, every address
-must be public, and the request goes to the checked address (no second lookup, TLS
-verified against the host name). Redirects are not followed. Every outcome, good or
-bad, is a :class:`~laojia_feed.model.Diagnostic`: info when the hub accepted, a
-warning otherwise (a hub that is down never fails a build). Standard library only.
+(:func:`~laojia_feed.urls.is_safe_public_url`); :mod:`~laojia_feed.netguard` resolves its
+host once, requires every address to be public, and connects to the checked address (no
+second lookup, TLS verified against the host name). Redirects are not followed. Every
+outcome, good or bad, is a :class:`~laojia_feed.model.Diagnostic`: info when the hub
+accepted, a warning otherwise (a hub that is down never fails a build). Standard library
+only.
 """
 
 from __future__ import annotations
 
 import http.client
-import ipaddress
-import socket
 import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlsplit
 
-from . import archives, urls
+from . import archives, netguard, urls
 from .model import BuildResult, Diagnostic, Severity, Site
-from .urls import IPAddress
+from .netguard import Refused
+from .netguard import resolve_host as resolve_host
 
 #: The pseudo-field of ping diagnostics.
 FIELD = "websub"
@@ -36,12 +36,6 @@ _HEADERS = {
 }
 
 
-def resolve_host(host: str, port: int) -> list[str]:
-    """The addresses ``host`` resolves to, through the system resolver."""
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
-
-
 @dataclass(frozen=True, slots=True)
 class HubPolicy:
     """Which hubs may be contacted. The default allows public addresses only."""
@@ -49,62 +43,21 @@ class HubPolicy:
     #: Why a hub URL must not be used, or None (default: a public http(s) URL).
     check_url: Callable[[str], str | None] = urls.is_safe_public_url
     #: Whether a resolved address may be connected to (default: public only).
-    allow_address: Callable[[IPAddress], bool] = urls.is_public_address
+    allow_address: netguard.Allow = urls.is_public_address
     #: Host name and port → addresses.
-    resolve: Callable[[str, int], list[str]] = resolve_host
+    resolve: netguard.Resolver = resolve_host
 
 
 #: Public hubs only: the policy of :func:`ping` unless another is given.
 PUBLIC_ONLY = HubPolicy()
 
 
-class _PingError(Exception):
-    """A ping that could not be sent; the message says why."""
-
-
-class _PinnedHTTP(http.client.HTTPConnection):
-    """HTTP to a checked address, with the hub's host name in ``Host``."""
-
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout)
-        self._address = address
-
-    def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
-
-
-class _PinnedHTTPS(_PinnedHTTP):
-    """HTTPS to a checked address; the certificate is verified against the host name."""
-
-    def connect(self) -> None:
-        super().connect()
-        context = ssl.create_default_context()
-        self.sock = context.wrap_socket(self.sock, server_hostname=self.host)
-
-
-def _address_of(text: str) -> IPAddress:
-    try:
-        address = ipaddress.ip_address(text.partition("%")[0])
-    except ValueError:
-        raise _PingError(f"the resolver answered {text!r}, not an IP address") from None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    return address
-
-
-def _vetted_address(host: str, port: int, policy: HubPolicy) -> str:
-    """The address to connect to, after every address of ``host`` passed the policy."""
-    try:
-        answers = [host] if urls.host_address(host) is not None else policy.resolve(host, port)
-    except (OSError, UnicodeError, ValueError) as error:
-        raise _PingError(f"cannot resolve {host}: {error}") from None
-    addresses = [_address_of(answer) for answer in answers]
-    if not addresses:
-        raise _PingError(f"{host} does not resolve to any address")
-    for address in addresses:
-        if not policy.allow_address(address):
-            raise _PingError(f"{host} is at {address}, which is not a public address; refused")
-    return str(addresses[0])
+#: How a refused hub is described.
+_WORDING = netguard.Wording(
+    not_an_address="the resolver answered {answer!r}, not an IP address",
+    refused_literal="{host} is at {address}, which is not a public address; refused",
+    refused_resolved="{host} is at {address}, which is not a public address; refused",
+)
 
 
 def _answer(response: http.client.HTTPResponse) -> str:
@@ -117,14 +70,15 @@ def _post(hub: str, topic: str, timeout: float, policy: HubPolicy) -> tuple[int,
     """POST one publish notification; the status and the start of the hub's answer."""
     problem = policy.check_url(hub)
     if problem is not None:
-        raise _PingError(f"hub {problem}; not contacted")
+        raise Refused(f"hub {problem}; not contacted")
     parts = urlsplit(urls.normalize_url(hub))
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise _PingError(f"hub {hub} is not an http(s) URL")
+        raise Refused(f"hub {hub} is not an http(s) URL")
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    address = _vetted_address(parts.hostname, port, policy)
-    kind = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
-    connection = kind(parts.hostname, port, address, timeout)
+    address = netguard.vetted_address(
+        parts.hostname, port, resolve=policy.resolve, allow=policy.allow_address, wording=_WORDING
+    )
+    connection = netguard.pinned_connection(parts.scheme, parts.hostname, port, address, timeout)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     body = urlencode({"hub.mode": "publish", "hub.url": topic})
     try:
@@ -136,8 +90,8 @@ def _post(hub: str, topic: str, timeout: float, policy: HubPolicy) -> tuple[int,
 
 
 def _failure(error: BaseException) -> str:
-    if isinstance(error, _PingError):
-        return str(error)
+    if isinstance(error, Refused):
+        return error.reason
     if isinstance(error, TimeoutError):
         return "the hub did not answer in time"
     if isinstance(error, ssl.SSLCertVerificationError):
