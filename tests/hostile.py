@@ -19,7 +19,6 @@ import json
 import os
 import re
 import socket
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +27,7 @@ from typing import Any, TypeVar
 
 import laojia_feed
 from feedcheck import parse_atom, parse_json, parse_rss
+from helpers import within
 from laojia_feed import Article, BuildResult, Diagnostic, LoadResult, Severity, Site
 
 T = TypeVar("T")
@@ -130,22 +130,7 @@ def unix_socket(path: Path) -> socket.socket:
 
 def bounded(call: Callable[[], T], seconds: float = WATCHDOG_SECONDS) -> T:
     """Run ``call`` in a daemon thread; fail (without hanging the suite) if it never returns."""
-    box: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            box["value"] = call()
-        except BaseException as problem:  # re-raised in the caller's thread
-            box["error"] = problem
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(seconds)
-    assert not worker.is_alive(), f"still running after {seconds} s: a hang"
-    if "error" in box:
-        raise box["error"]
-    value: T = box["value"]
-    return value
+    return within(seconds, call)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import refused_by, warned
 from laojia_feed.decode import decode_text, normalize_newlines
 from laojia_feed.model import FieldError
 from laojia_feed.text import has_forbidden
@@ -21,15 +22,11 @@ CHINESE = (
 
 
 def decode(data: bytes) -> tuple[str, list[str]]:
-    warnings: list[str] = []
-    return decode_text(data, warnings.append), warnings
+    return warned(decode_text, data)
 
 
 def refusal(data: bytes) -> str:
-    warnings: list[str] = []
-    with pytest.raises(FieldError) as info:
-        decode_text(data, warnings.append)
-    return str(info.value)
+    return str(refused_by(decode_text, data))
 
 
 def test_utf8_is_returned_as_is_without_warnings() -> None:

@@ -5,41 +5,19 @@ from __future__ import annotations
 import os
 import socket
 import stat
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import within
 from laojia_feed.discover import Discovery, Found, discover, read_post_bytes
 from laojia_feed.model import Exclusion, FieldError, Severity
 
 PATTERNS = ("*.md", "*.markdown", "*.html", "*.htm")
 MIB = 1024 * 1024
-
-T = TypeVar("T")
-
-
-def within(seconds: float, fn: Callable[[], T]) -> T:
-    """Run ``fn`` in a daemon thread; fail (instead of hanging) if it does not return."""
-    box: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as exc:
-            box["error"] = exc
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"call did not return within {seconds} s (blocked?)"
-    if "error" in box:
-        raise box["error"]  # type: ignore[misc]
-    return box["value"]  # type: ignore[return-value]
 
 
 def write(path: Path, text: str = "---\ntitle: x\n---\nbody\n") -> Path:
@@ -355,22 +333,26 @@ def test_read_nested_post(posts: Path) -> None:
     assert read_post_bytes(only(posts)) == b"nested"
 
 
-def test_swapped_for_fifo_after_discovery(posts: Path) -> None:
+@pytest.mark.parametrize(
+    ("swap", "message"),
+    [
+        pytest.param(os.mkfifo, "named pipe", id="fifo"),
+        pytest.param(
+            lambda path: path.symlink_to("/etc/passwd"), "symbolic link, not followed", id="symlink"
+        ),
+        pytest.param(Path.mkdir, "folder, not a regular file", id="folder"),
+        pytest.param(lambda path: None, r"^cannot read: No such file or directory$", id="deleted"),
+    ],
+)
+def test_post_swapped_after_discovery(
+    posts: Path, swap: Callable[[Path], object], message: str
+) -> None:
     write(posts / "x.md")
     found = only(posts)
     (posts / "x.md").unlink()
-    os.mkfifo(posts / "x.md")
-    with pytest.raises(FieldError, match="named pipe"):
+    swap(posts / "x.md")
+    with pytest.raises(FieldError, match=message):
         within(10, lambda: read_post_bytes(found))
-
-
-def test_swapped_for_symlink_after_discovery(posts: Path) -> None:
-    write(posts / "x.md")
-    found = only(posts)
-    (posts / "x.md").unlink()
-    (posts / "x.md").symlink_to("/etc/passwd")
-    with pytest.raises(FieldError, match="symbolic link, not followed"):
-        read_post_bytes(found)
 
 
 def test_parent_folder_swapped_for_symlink_after_discovery(tmp_path: Path, posts: Path) -> None:
@@ -381,23 +363,6 @@ def test_parent_folder_swapped_for_symlink_after_discovery(tmp_path: Path, posts
     (posts / "sub").rmdir()
     (posts / "sub").symlink_to(tmp_path / "evil", target_is_directory=True)
     with pytest.raises(FieldError, match="no longer a folder"):
-        read_post_bytes(found)
-
-
-def test_swapped_for_folder_after_discovery(posts: Path) -> None:
-    write(posts / "x.md")
-    found = only(posts)
-    (posts / "x.md").unlink()
-    (posts / "x.md").mkdir()
-    with pytest.raises(FieldError, match="folder, not a regular file"):
-        read_post_bytes(found)
-
-
-def test_deleted_after_discovery(posts: Path) -> None:
-    write(posts / "x.md")
-    found = only(posts)
-    (posts / "x.md").unlink()
-    with pytest.raises(FieldError, match=r"^cannot read: No such file or directory$"):
         read_post_bytes(found)
 
 

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import TypeVar
 
 import frontmatter
 import pytest
@@ -16,6 +13,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import refused_by, warned
 from laojia_feed.decode import decode_text
 from laojia_feed.frontmatter import (
     MAX_NODES,
@@ -30,38 +28,13 @@ from laojia_feed.model import FieldError
 SEED = Path("/work/shared/corpus/seed-post.md")
 TOO_BIG = "front matter too large or too deeply nested (alias expansion)"
 
-T = TypeVar("T")
-
-
-def within(seconds: float, fn: Callable[[], T]) -> T:
-    """Run ``fn`` in a daemon thread; fail (instead of hanging) if it does not return."""
-    box: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as exc:  # handed back to the test thread
-            box["error"] = exc
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(seconds)
-    assert not worker.is_alive(), f"still running after {seconds}s"
-    if "error" in box:
-        raise box["error"]  # type: ignore[misc]
-    return box["value"]  # type: ignore[return-value]
-
 
 def split(text: str) -> tuple[RawPost, list[str]]:
-    warnings: list[str] = []
-    return split_post(text, warnings.append), warnings
+    return warned(split_post, text)
 
 
 def refusal(text: str) -> FieldError:
-    warnings: list[str] = []
-    with pytest.raises(FieldError) as info:
-        within(60, lambda: split_post(text, warnings.append))
-    return info.value
+    return refused_by(split_post, text)
 
 
 # --- the seed post ------------------------------------------------------------------------
