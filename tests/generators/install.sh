@@ -5,7 +5,8 @@
 #          (default: python3) — a test tool only, never a runtime dependency of laojia-feed;
 #   Hexo   from npm (hexo, hexo-generator-feed, hexo-renderer-marked) into
 #          $LAOJIA_GENERATORS/hexo (default: ~/.cache/laojia-feed-test-generators/hexo);
-#   Jekyll from Debian (jekyll, ruby-jekyll-feed) when apt-get can be used as root.
+#   Jekyll from Debian (jekyll, ruby-jekyll-feed) when apt-get can be used as root;
+#   Chromium from Debian, for the browser test of the feed stylesheet.
 #
 # Always exits 0: a generator that does not install makes its tests skip with a reason.
 set -u
@@ -78,7 +79,29 @@ install_jekyll() {
     fi
 }
 
+# Headless Chromium for the stylesheet test (tests/test_stylesheet.py), from Debian.
+install_chromium() {
+    if command -v chromium >/dev/null 2>&1; then
+        note "chromium already installed"
+        return
+    fi
+    if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
+        note "chromium not installed (needs apt-get as root); the browser test will be skipped"
+        return
+    fi
+    if timeout 300 env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+        --no-install-recommends chromium >/dev/null 2>&1 \
+        || { timeout 120 apt-get update -q >/dev/null 2>&1 \
+            && timeout 300 env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+                --no-install-recommends chromium >/dev/null 2>&1; }; then
+        note "chromium installed from Debian"
+    else
+        note "chromium did not install; the browser test will be skipped"
+    fi
+}
+
 install_hugo
 install_hexo
 install_jekyll
+install_chromium
 exit 0
