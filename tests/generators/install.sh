@@ -59,49 +59,31 @@ JSON
     fi
 }
 
-install_jekyll() {
-    if command -v jekyll >/dev/null 2>&1; then
-        note "jekyll already installed"
+# apt_install COMMAND WHAT PACKAGE...: install Debian packages unless COMMAND exists.
+apt_install() {
+    local command="$1" what="$2"
+    shift 2
+    if command -v "$command" >/dev/null 2>&1; then
+        note "$command already installed"
         return
     fi
     if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
-        note "jekyll not installed (needs apt-get as root); its tests will be skipped"
+        note "$command not installed (needs apt-get as root); $what will be skipped"
         return
     fi
     if timeout 300 env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-        --no-install-recommends jekyll ruby-jekyll-feed >/dev/null 2>&1 \
+        --no-install-recommends "$@" >/dev/null 2>&1 \
         || { timeout 120 apt-get update -q >/dev/null 2>&1 \
             && timeout 300 env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-                --no-install-recommends jekyll ruby-jekyll-feed >/dev/null 2>&1; }; then
-        note "jekyll installed from Debian"
+                --no-install-recommends "$@" >/dev/null 2>&1; }; then
+        note "$command installed from Debian"
     else
-        note "jekyll did not install; its tests will be skipped"
-    fi
-}
-
-# Headless Chromium for the stylesheet test (tests/test_stylesheet.py), from Debian.
-install_chromium() {
-    if command -v chromium >/dev/null 2>&1; then
-        note "chromium already installed"
-        return
-    fi
-    if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
-        note "chromium not installed (needs apt-get as root); the browser test will be skipped"
-        return
-    fi
-    if timeout 300 env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-        --no-install-recommends chromium >/dev/null 2>&1 \
-        || { timeout 120 apt-get update -q >/dev/null 2>&1 \
-            && timeout 300 env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-                --no-install-recommends chromium >/dev/null 2>&1; }; then
-        note "chromium installed from Debian"
-    else
-        note "chromium did not install; the browser test will be skipped"
+        note "$command did not install; $what will be skipped"
     fi
 }
 
 install_hugo
 install_hexo
-install_jekyll
-install_chromium
+apt_install jekyll "the Jekyll tests" jekyll ruby-jekyll-feed
+apt_install chromium "the stylesheet browser test" chromium
 exit 0
