@@ -32,6 +32,8 @@ tag_feeds = true
 archives = true
 archive_size = 30
 stylesheet = "default"
+cache_dir = ".cache/laojia-feed"
+jobs = 2
 
 [outputs]
 rss = "rss2.xml"
@@ -90,6 +92,7 @@ def test_every_key_is_applied(tmp_path: Path) -> None:
     assert site.hub == "https://hub.example.net"
     assert site.category_feeds and site.tag_feeds and site.archives
     assert (site.archive_size, site.stylesheet) == (30, "default")
+    assert (site.cache_dir, site.jobs) == (".cache/laojia-feed", 2)
 
 
 def test_every_key_in_the_table_appears_in_the_full_example() -> None:

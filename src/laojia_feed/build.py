@@ -474,7 +474,18 @@ def build_from(
     *,
     check_thumbnails: ThumbnailChecker | None = None,
 ) -> BuildResult:
-    """Render and write the feeds for an already loaded set of articles."""
+    """Render and write the feeds for an already loaded set of articles.
+
+    With ``site.cache_dir`` and a load that came from the cache, a build whose inputs
+    are all unchanged and whose output files still hold what it wrote does nothing.
+    """
+    digest = _cache_digest(load, site, check_thumbnails)
+    if digest is not None:
+        from . import cache
+
+        known = cache.unchanged_build(site, str(posts), str(out), digest)
+        if known is not None:
+            return BuildResult(load=load, feeds=known[0], diagnostics=known[1])
     written, reported, report = plan_files(load, posts, out, site, check_thumbnails)
     files = {f.name: f for f in _unique(written, report, str(out))}
     changed = write_files(Path(out), list(files.values()), report)
@@ -483,7 +494,24 @@ def build_from(
         for f in (files[name] for name in dict.fromkeys(reported))
         if f.format is not None and f.name in changed
     )
+    if digest is not None and len(changed) == len(files):
+        from . import cache
+
+        data = {f.name: f.data for f in files.values()}
+        cache.remember_build(site, str(posts), str(out), digest, data, feeds, report)
     return BuildResult(load=load, feeds=feeds, diagnostics=tuple(report))
+
+
+def _cache_digest(
+    load: LoadResult, site: Site, check_thumbnails: ThumbnailChecker | None
+) -> str | None:
+    """The digest of a cached load's inputs; None when the build cannot be skipped (no
+    cache, or thumbnails checked over the network, whose answers change)."""
+    if site.cache_dir is None or check_thumbnails is not None:
+        return None
+    from . import cache
+
+    return cache.inputs_digest(load)
 
 
 def build(

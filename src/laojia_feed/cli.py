@@ -160,6 +160,10 @@ def site_options(func: F) -> F:
         click.option("--stylesheet",
                      help='XSL stylesheet href for rss.xml/atom.xml; "default" ships feed.xsl.'),
         click.option("--hub", help="WebSub hub URL to advertise in every feed."),
+        click.option("--cache-dir",
+                     help="Keep an incremental build cache in this folder (opt-in)."),
+        click.option("--jobs", type=click.IntRange(min=0),
+                     help="Processes for reading posts (0 = automatic, 1 = one)."),
         click.option("--summary-only", is_flag=True, default=None,
                      help="Put summaries, not full content, in the feeds."),
         click.option("--format", "style", type=click.Choice(["text", "json", "github"]),
@@ -181,6 +185,7 @@ def overrides(flags: Mapping[str, Any]) -> dict[str, object]:
         "include_future": "include_future", "unwrap_proxies": "unwrap_proxies",
         "category_feeds": "category_feeds", "tag_feeds": "tag_feeds", "archives": "archives",
         "archive_size": "archive_size", "stylesheet": "stylesheet", "hub": "hub",
+        "cache_dir": "cache_dir", "jobs": "jobs",
     }  # fmt: skip
     given: dict[str, object] = {
         key: flags[flag] for flag, key in mapping.items() if flags.get(flag) is not None

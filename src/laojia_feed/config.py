@@ -84,6 +84,23 @@ def _page_size(raw: object) -> int | None:
     return raw
 
 
+def _cache_dir(raw: object) -> str | None:
+    text = _text(raw)
+    if "\0" in text:
+        raise FieldError("a folder name cannot contain a NUL character")
+    return text or None
+
+
+def _jobs(raw: object) -> int | None:
+    if raw is None or raw is False or raw == 0:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 < raw <= 256:
+        raise FieldError(
+            f"expected a number of processes from 1 to 256 (0 = automatic), got {raw!r}"
+        )
+    return raw
+
+
 def _summary_length(raw: object) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int) or not 20 <= raw <= 10_000:
         raise FieldError(f"expected a number of characters from 20 to 10000, got {raw!r}")
@@ -206,6 +223,8 @@ KEYS: Mapping[str, Key] = MappingProxyType(
         "archives": Key("archives", _bool, "RFC 5005 archive pages of older posts: archive/<n>/"),
         "archive_size": Key("archive_size", _page_size, "Posts per archive page (0 = auto)"),
         "stylesheet": Key("stylesheet", _text, 'XSL stylesheet href; "default" ships feed.xsl'),
+        "cache_dir": Key("cache_dir", _cache_dir, "Incremental build cache folder (opt-in)"),
+        "jobs": Key("jobs", _jobs, "Processes for reading posts (0 = automatic, 1 = one)"),
         "outputs": Key("outputs", _outputs, "Feed file names; \"\" disables one"),
     }
 )  # fmt: skip

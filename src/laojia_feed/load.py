@@ -7,13 +7,14 @@ the others from loading.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
+from functools import partial
 from pathlib import Path
 
-from . import dates, decode, discover, fields, frontmatter
+from . import dates, decode, discover, fields, frontmatter, parallel
 from .model import (
     Article,
     Diagnostic,
@@ -114,6 +115,35 @@ def load_post(
     return Outcome(article=article, diagnostics=diagnostics)
 
 
+def load_posts(
+    files: Sequence[discover.Found], posts: str, site: Site, now: datetime
+) -> list[Outcome]:
+    """:func:`load_post` for each file, in order (one chunk of a possibly parallel load)."""
+    tz = dates.resolve_timezone(site.timezone)
+    return [load_post(item, display_path(posts, item.relpath), site, tz, now) for item in files]
+
+
+def post_outcomes(
+    files: Sequence[discover.Found],
+    posts: str,
+    site: Site,
+    now: datetime,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Outcome]:
+    """The outcome of every file, in order: from the cache when ``site.cache_dir`` is set,
+    on every core for large folders (see :mod:`~laojia_feed.parallel`)."""
+
+    def load_all(todo: Sequence[discover.Found]) -> list[Outcome]:
+        work = partial(load_posts, posts=posts, site=site, now=now)
+        return parallel.map_chunks(work, todo, jobs=site.jobs, progress=progress)
+
+    if site.cache_dir is None:
+        return load_all(files)
+    from . import cache
+
+    return cache.cached_outcomes(files, posts, site, now, load_all)
+
+
 def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
     """Deterministic feed order: newest first, ties broken by id."""
     by_id = sorted(articles, key=lambda a: a.id)
@@ -155,7 +185,7 @@ def load_articles(
     site = site or Site()
     now = now or datetime.now(UTC)
     try:
-        tz = dates.resolve_timezone(site.timezone)
+        dates.resolve_timezone(site.timezone)  # checked once here; each chunk resolves it
     except FieldError as problem:
         return LoadResult((), (Diagnostic("config", "timezone", str(problem)),))
     try:
@@ -165,19 +195,22 @@ def load_articles(
     diagnostics = [replace(d, path=display_path(posts, d.path)) for d in found.diagnostics]
     excluded = [replace(e, path=display_path(posts, e.path)) for e in found.excluded]
     loaded: list[tuple[str, Article]] = []
-    for done, item in enumerate(found.files, 1):
-        if progress is not None:
-            progress(done, len(found.files))
+    outcomes = post_outcomes(found.files, str(posts), site, now, progress)
+    for item, outcome in zip(found.files, outcomes, strict=True):
         display = display_path(posts, item.relpath)
-        outcome = load_post(item, display, site, tz, now)
         diagnostics.extend(outcome.diagnostics)
         if outcome.excluded is not None:
             excluded.append(Excluded(display, outcome.excluded))
         elif outcome.article is not None:
             loaded.append((display, outcome.article))
     kept, clashes = unique_ids(loaded)
-    return LoadResult(
+    result = LoadResult(
         articles=newest_first(kept),
         diagnostics=tuple(diagnostics + clashes),
         excluded=tuple(excluded),
     )
+    if site.cache_dir is not None:
+        from . import cache
+
+        cache.bind(outcomes, result)
+    return result

@@ -228,6 +228,11 @@ class Site:
     #: XSL stylesheet announced by the RSS and Atom feeds: an href, or ``"default"`` to
     #: ship laojia-feed's own as ``feed.xsl`` next to the feeds (None: no stylesheet).
     stylesheet: str | None = None
+    #: Folder of the opt-in incremental build cache (None: no cache; nothing is written
+    #: outside the output folder).
+    cache_dir: str | None = None
+    #: Processes for per-post work (None: automatic by size and cores; 1: in-process).
+    jobs: int | None = None
 
     @property
     def is_placeholder(self) -> bool:

@@ -1,0 +1,409 @@
+"""The opt-in incremental build cache (``--cache-dir`` / ``cache_dir``): skip work already done.
+
+Two files per site in the cache folder, each written atomically:
+
+* ``posts-<key>.marshal``: each post's load outcome, keyed by its file identity
+  (relative path, size, mtime in ns, inode) and the hash of its bytes. A post whose
+  identity changed but whose bytes did not (a ``touch``, a checkout) is not parsed again.
+* ``build-<key>.json``: the digest of every input of the last build and the hash of
+  every file it wrote. When the inputs are the same and the output folder still holds
+  those bytes, nothing is rendered, serialized or written.
+
+The digest covers laojia-feed's version, every site setting, and every post's bytes
+and outcome. Posts excluded as future are never cached: they are parsed on every
+build, so the day one becomes due, the digest changes and the feeds are rebuilt.
+
+Plain data only (marshal of tuples, strings and numbers; JSON for the manifest):
+never pickle, which would run code from a folder someone else might write. Cache
+files are read only when this user owns them and nobody else may write them (nor
+their folder); anything unreadable, foreign, corrupt or of another version is
+ignored and rebuilt, never trusted and never fatal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+import os
+import stat
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from . import __version__, discover, output
+from .load import Outcome
+from .model import (
+    Article,
+    Author,
+    BodyFormat,
+    Diagnostic,
+    Exclusion,
+    JSONValue,
+    LoadResult,
+    Severity,
+    Site,
+    WrittenFeed,
+)
+
+#: First bytes of a posts cache file; bumped whenever its layout changes.
+MAGIC = b"laojia-feed posts cache 1\n"
+
+#: A file's identity: size, mtime in nanoseconds, inode.
+Identity = tuple[int, int, int]
+
+#: One cached post: identity, hash of its bytes, plain outcome.
+_Entry = tuple[Identity, str, Any]
+
+#: The loader to call for posts the cache cannot answer.
+LoadAll = Callable[[Sequence[discover.Found]], list[Outcome]]
+
+#: The digest of the last cached load, bound to the outcomes list it describes.
+_LAST: list[tuple[list[Outcome], str]] = []
+
+
+def fingerprint(site: Site, posts: str) -> str:
+    """What besides the posts decides every outcome: version, settings, posts folder name."""
+    settings = replace(site, cache_dir=None, jobs=None)
+    return _hash(f"{__version__}\n{posts}\n{settings!r}".encode())
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def _key(*parts: str) -> str:
+    return _hash("\n".join(parts).encode())[:16]
+
+
+def _identity(path: Path) -> Identity | None:
+    try:
+        info = path.lstat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ino
+
+
+def _trusted(path: Path) -> bool:
+    """True when this user owns ``path`` and its folder and no one else may write them."""
+    for item in (path.parent, path):
+        try:
+            info = item.lstat()
+        except OSError:
+            return False
+        if item is path and not stat.S_ISREG(info.st_mode):
+            return False
+        if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return False
+    return True
+
+
+def _read_trusted(path: Path) -> bytes | None:
+    if not _trusted(path):
+        return None
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _write(folder: Path, name: str, data: bytes) -> None:
+    """Write a cache file atomically; a cache that cannot be written is only slower."""
+    try:
+        output.ensure_dir(folder)
+        output.write_atomic(folder, name, data)
+    except (OSError, ValueError):
+        pass
+
+
+# ---------------------------------------------------------------------------
+# Outcomes as plain data
+
+
+def _plain_time(value: datetime) -> tuple[Any, ...]:
+    zone = value.tzinfo
+    if isinstance(zone, ZoneInfo):
+        where: Any = zone.key
+    else:
+        offset = value.utcoffset()
+        where = int(offset.total_seconds()) if offset is not None else None
+    fields = (value.year, value.month, value.day, value.hour, value.minute, value.second)
+    return (*fields, value.microsecond, value.fold, where)
+
+
+def _time(plain: Sequence[Any]) -> datetime:
+    year, month, day, hour, minute, second, micro, fold, where = plain
+    zone: tzinfo
+    if isinstance(where, str):
+        zone = ZoneInfo(where)
+    elif isinstance(where, int):
+        zone = UTC if not where else timezone(timedelta(seconds=where))
+    else:
+        raise ValueError("naive time in cache")
+    return datetime(year, month, day, hour, minute, second, micro, tzinfo=zone, fold=fold)
+
+
+def _plain_json(value: JSONValue) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _plain_json(item) for key, item in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_plain_json(item) for item in value)
+    return value
+
+
+def _json(plain: Any) -> JSONValue:
+    if isinstance(plain, dict):
+        return MappingProxyType({str(key): _json(item) for key, item in plain.items()})
+    if isinstance(plain, tuple):
+        return tuple(_json(item) for item in plain)
+    if plain is None or isinstance(plain, bool | int | float | str):
+        return plain
+    raise ValueError("not JSON data")
+
+
+def _plain_article(a: Article) -> tuple[Any, ...]:
+    authors = tuple((x.name, x.email, x.url) for x in a.authors)
+    return (
+        *(a.id, a.slug, a.url, a.title),
+        _plain_time(a.published),
+        _plain_time(a.updated),
+        *(a.body, a.body_format.value, a.source_path, authors, a.categories, a.tags),
+        *(a.image, a.summary, a.language, _plain_json(MappingProxyType(dict(a.extra)))),
+    )
+
+
+def _strs(plain: Any) -> tuple[str, ...]:
+    if not isinstance(plain, tuple) or not all(isinstance(x, str) for x in plain):
+        raise ValueError("not a tuple of strings")
+    return plain
+
+
+def _text(plain: Any, optional: bool = False) -> Any:
+    if isinstance(plain, str) or (optional and plain is None):
+        return plain
+    raise ValueError("not text")
+
+
+def _article(plain: Sequence[Any]) -> Article:
+    (id_, slug, url, title, published, updated, body, body_format, source, authors) = plain[:10]
+    categories, tags, image, summary, language, extra = plain[10:]
+    extra_value = _json(extra)
+    if not isinstance(extra_value, Mapping):
+        raise ValueError("extra is not a mapping")
+    return Article(
+        id=_text(id_),
+        slug=_text(slug),
+        url=_text(url),
+        title=_text(title),
+        published=_time(published),
+        updated=_time(updated),
+        body=_text(body),
+        body_format=BodyFormat(body_format),
+        source_path=_text(source),
+        authors=tuple(Author(_text(n), _text(e, True), _text(u, True)) for n, e, u in authors),
+        categories=_strs(categories),
+        tags=_strs(tags),
+        image=_text(image, True),
+        summary=_text(summary, True),
+        language=_text(language, True),
+        extra=extra_value,
+    )
+
+
+def _plain_diagnostic(d: Diagnostic) -> tuple[Any, ...]:
+    return (d.path, d.field, d.message, d.severity.value, d.line)
+
+
+def _diagnostic(plain: Sequence[Any]) -> Diagnostic:
+    path, field, message, severity, line = plain
+    if line is not None and not isinstance(line, int):
+        raise ValueError("bad line")
+    return Diagnostic(_text(path), _text(field), _text(message), Severity(severity), line)
+
+
+def plain_outcome(outcome: Outcome) -> tuple[Any, ...]:
+    """An Outcome as marshal-able plain data."""
+    article = _plain_article(outcome.article) if outcome.article is not None else None
+    excluded = outcome.excluded.value if outcome.excluded is not None else None
+    return article, excluded, tuple(_plain_diagnostic(d) for d in outcome.diagnostics)
+
+
+def outcome_from_plain(plain: Any) -> Outcome:
+    """The Outcome :func:`plain_outcome` gave; ValueError/TypeError for anything else."""
+    article, excluded, diagnostics = plain
+    return Outcome(
+        article=_article(article) if article is not None else None,
+        excluded=Exclusion(excluded) if excluded is not None else None,
+        diagnostics=tuple(_diagnostic(d) for d in diagnostics),
+    )
+
+
+def _cacheable(outcome: Outcome) -> bool:
+    """Future posts are parsed again every time: one day they are due."""
+    return outcome.excluded is not Exclusion.FUTURE
+
+
+# ---------------------------------------------------------------------------
+# The posts cache
+
+
+def _read_entries(path: Path, key: str) -> dict[str, _Entry]:
+    data = _read_trusted(path)
+    if data is None or not data.startswith(MAGIC):
+        return {}
+    try:
+        stored_key, entries = marshal.loads(data[len(MAGIC) :])  # noqa: S302 - see module doc
+    except (EOFError, ValueError, TypeError):
+        return {}
+    if stored_key != key or not isinstance(entries, dict):
+        return {}
+    return entries
+
+
+def _reuse(entry: _Entry | None, identity: Identity | None, found: discover.Found) -> Any:
+    """The plain outcome of an unchanged post, and its hash; (None, hash) when it changed."""
+    if entry is None:
+        return None, _content_hash(found)
+    try:
+        known_identity, known_hash, plain = entry
+        if identity is not None and tuple(known_identity) == identity:
+            return plain, known_hash
+        content = _content_hash(found)
+        return (plain if content == known_hash else None), content
+    except Exception:  # a damaged entry
+        return None, _content_hash(found)
+
+
+def _content_hash(found: discover.Found) -> str:
+    try:
+        return _hash(discover.read_post_bytes(found))
+    except Exception:  # unreadable: no hash, never reused, the loader reports why
+        return ""
+
+
+def cached_outcomes(
+    files: Sequence[discover.Found], posts: str, site: Site, now: datetime, load_all: LoadAll
+) -> list[Outcome]:
+    """Every file's outcome, in order: reused when the file is unchanged, else ``load_all``.
+
+    Writes the updated cache into ``site.cache_dir``; remembers the digest of all
+    inputs for :func:`inputs_digest`.
+    """
+    del now  # time only matters to future posts, which are never cached
+    folder = Path(site.cache_dir or ".")
+    key = fingerprint(site, posts)
+    name = f"posts-{_key(str(Path(posts).resolve()))}.marshal"
+    entries = _read_entries(folder / name, key)
+    outcomes: list[Outcome | None] = [None] * len(files)
+    todo: list[int] = []
+    fresh: dict[str, _Entry] = {}
+    hashes: list[str] = [""] * len(files)
+    for index, found in enumerate(files):
+        identity = _identity(found.path)
+        plain, content = _reuse(entries.get(found.relpath), identity, found)
+        hashes[index] = content
+        if plain is not None:
+            try:
+                outcomes[index] = outcome_from_plain(plain)
+            except Exception:  # whatever a damaged entry holds: parse the post again
+                plain = None
+        if plain is None:
+            todo.append(index)
+        elif identity is not None and content:
+            fresh[found.relpath] = (identity, content, plain)
+    loaded = load_all([files[i] for i in todo]) if todo else []
+    for index, outcome in zip(todo, loaded, strict=True):
+        outcomes[index] = outcome
+        identity = _identity(files[index].path)
+        if _cacheable(outcome) and identity is not None and hashes[index]:
+            fresh[files[index].relpath] = (identity, hashes[index], plain_outcome(outcome))
+    final = [o if o is not None else Outcome() for o in outcomes]
+    if todo or fresh.keys() != entries.keys():
+        _write(folder, name, MAGIC + marshal.dumps((key, fresh)))
+    _LAST[:] = [(final, _digest(key, files, hashes, final))]
+    return final
+
+
+def _digest(
+    key: str, files: Sequence[discover.Found], hashes: Sequence[str], outcomes: Sequence[Outcome]
+) -> str:
+    digest = hashlib.blake2b(key.encode(), digest_size=20)
+    for found, content, outcome in zip(files, hashes, outcomes, strict=True):
+        kind = outcome.excluded.value if outcome.excluded is not None else ""
+        digest.update(f"\0{found.relpath}\0{content}\0{kind}".encode("utf-8", "replace"))
+    return digest.hexdigest()
+
+
+def bind(outcomes: list[Outcome], result: LoadResult) -> None:
+    """Tie the digest of ``outcomes`` (the last cached load) to the LoadResult made of them."""
+    if _LAST and _LAST[0][0] is outcomes:
+        _BOUND[:] = [(result, _LAST[0][1])]
+    _LAST.clear()
+
+
+_BOUND: list[tuple[LoadResult, str]] = []
+
+
+def inputs_digest(load: LoadResult) -> str | None:
+    """The digest of the inputs of ``load``, when it came from a cached load."""
+    if _BOUND and _BOUND[0][0] is load:
+        return _BOUND[0][1]
+    return None
+
+
+# ---------------------------------------------------------------------------
+# The build manifest
+
+
+def _manifest_name(posts: str, out: str) -> str:
+    return f"build-{_key(str(Path(posts).resolve()), str(Path(out).resolve()))}.json"
+
+
+def unchanged_build(
+    site: Site, posts: str, out: str, digest: str
+) -> tuple[tuple[WrittenFeed, ...], tuple[Diagnostic, ...]] | None:
+    """The feeds and diagnostics of the last build, when its inputs had ``digest`` and the
+    output folder still holds exactly the bytes it wrote; else None."""
+    data = _read_trusted(Path(site.cache_dir or ".") / _manifest_name(posts, out))
+    if data is None:
+        return None
+    try:
+        manifest = json.loads(data)
+        if manifest["digest"] != digest or manifest["version"] != __version__:
+            return None
+        for name, expected in manifest["files"].items():
+            target = output.safe_output_path(Path(out), name)
+            if _hash(target.read_bytes()) != expected:
+                return None
+        feeds = tuple(
+            WrittenFeed(str(f), str(n), int(s), int(i), False) for f, n, s, i in manifest["feeds"]
+        )
+        diagnostics = tuple(_diagnostic(tuple(d)) for d in manifest["diagnostics"])
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return feeds, diagnostics
+
+
+def remember_build(
+    site: Site,
+    posts: str,
+    out: str,
+    digest: str,
+    files: Mapping[str, bytes],
+    feeds: Sequence[WrittenFeed],
+    diagnostics: Sequence[Diagnostic],
+) -> None:
+    """Record a finished build: its inputs' digest, its files' hashes, what it reported."""
+    manifest = {
+        "version": __version__,
+        "digest": digest,
+        "files": {name: _hash(data) for name, data in files.items()},
+        "feeds": [[f.format, f.name, f.size, f.items] for f in feeds],
+        "diagnostics": [list(_plain_diagnostic(d)) for d in diagnostics],
+    }
+    data = json.dumps(manifest, ensure_ascii=False).encode()
+    _write(Path(site.cache_dir or "."), _manifest_name(posts, out), data)
