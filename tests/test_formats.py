@@ -165,6 +165,22 @@ def terms(a: Article) -> list[str]:
     return list(dict.fromkeys((*a.categories, *a.tags)))
 
 
+def assert_feed_head(feed: Any) -> None:
+    """What feedparser reads back from any XML feed: the site's title, link, description, time."""
+    assert feed.title == SITE.title
+    assert feed.link == SITE_URL
+    assert feed.subtitle == SITE.description
+    assert instant(feed.updated_parsed) == int(DOC.updated.timestamp())
+
+
+def assert_entry_head(entry: Any, a: Article) -> None:
+    """What feedparser reads back from any XML entry: title, link, publication time, terms."""
+    assert entry.title == a.title
+    assert entry.link == a.url
+    assert instant(entry.published_parsed) == int(a.published.timestamp())
+    assert [t.term for t in entry.get("tags", [])] == terms(a)
+
+
 # --- the registry ---------------------------------------------------------------------
 
 
@@ -221,24 +237,18 @@ def test_feed_format_is_frozen() -> None:
 def test_rss_round_trips_every_field() -> None:
     parsed = parse_rss(render_rss(DOC))
     feed = parsed.feed
-    assert feed.title == SITE.title
-    assert feed.link == SITE_URL
-    assert feed.subtitle == SITE.description
+    assert_feed_head(feed)
     assert feed.language == "zh-CN"
     assert feed.generator == "laojia-feed"
-    assert instant(feed.updated_parsed) == int(DOC.updated.timestamp())
     assert feed.image.href == SITE.icon
     assert [e.id for e in parsed.entries] == [i.article.id for i in ITEMS]
     for entry, source in zip(parsed.entries, ITEMS, strict=True):
         a = source.article
-        assert entry.title == a.title
-        assert entry.link == a.url
-        assert instant(entry.published_parsed) == int(a.published.timestamp())
+        assert_entry_head(entry, a)
         if a.updated != a.published:  # atom:updated only when the post changed
             assert instant(entry.updated_parsed) == int(a.updated.timestamp())
         else:
             assert "updated_parsed" not in entry
-        assert [t.term for t in entry.get("tags", [])] == terms(a)
         names = [x.name for x in a.authors] or [SITE.author.name]  # type: ignore[union-attr]
         assert [x.name for x in entry.authors] == names
         assert html.unescape(entry.summary) == source.rendered.summary
@@ -313,20 +323,14 @@ def test_rss_hub_link() -> None:
 def test_atom_round_trips_every_field() -> None:
     parsed = parse_atom(render_atom(DOC))
     feed = parsed.feed
-    assert feed.title == SITE.title
-    assert feed.link == SITE_URL
-    assert feed.subtitle == SITE.description
+    assert_feed_head(feed)
     assert feed.id == SITE_URL
     assert feed.icon == SITE.icon
     assert feed.author_detail.name == "站长"
-    assert instant(feed.updated_parsed) == int(DOC.updated.timestamp())
     for entry, source in zip(parsed.entries, ITEMS, strict=True):
         a = source.article
-        assert entry.title == a.title
-        assert entry.link == a.url
-        assert instant(entry.published_parsed) == int(a.published.timestamp())
+        assert_entry_head(entry, a)
         assert instant(entry.updated_parsed) == int(a.updated.timestamp())
-        assert [t.term for t in entry.get("tags", [])] == terms(a)
         names = [x.name for x in a.authors] or ["站长"]
         assert [x.name for x in entry.authors] == names
         assert entry.summary == source.rendered.summary

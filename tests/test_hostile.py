@@ -867,28 +867,6 @@ def _loop(posts: Path, target: str) -> object:
     return None
 
 
-def _duplicates(posts: Path, target: str) -> object:
-    write_files(
-        posts,
-        {
-            "dup-first.md": yaml_post(f"title: first\n{DATE}\nslug: same"),
-            target: yaml_post(f"title: second\n{DATE}\nslug: same"),
-        },
-    )
-    return None
-
-
-def _duplicate_ids(posts: Path, target: str) -> object:
-    write_files(
-        posts,
-        {
-            "id-first.md": yaml_post(f"title: first id\n{DATE}\nid: post-1"),
-            target: yaml_post(f"title: second id\n{DATE}\nid: post-1"),
-        },
-    )
-    return None
-
-
 def _first_kept(first: str, title: str) -> Check:
     def check(built: Built, relpath: str) -> None:
         article = built.article(first)
@@ -897,6 +875,25 @@ def _first_kept(first: str, title: str) -> Check:
         assert ids.count(article.id) == 1
 
     return check
+
+
+def _clash(name: str, prefix: str, title: str, claim: str) -> Case:
+    """Two posts making the same ``claim`` (slug or id): ``<prefix>-first.md`` keeps it,
+    ``<prefix>-second.md`` is an error."""
+    first = f"{prefix}-first.md"
+
+    def make(posts: Path, target: str) -> object:
+        write_files(
+            posts,
+            {
+                first: yaml_post(f"title: first{title}\n{DATE}\n{claim}"),
+                target: yaml_post(f"title: second{title}\n{DATE}\n{claim}"),
+            },
+        )
+        return None
+
+    check = _first_kept(first, f"first{title}")
+    return Case(name, make, f"{prefix}-second.md", Outcome.ERROR, "id", "already used", check)
 
 
 FILES = [
@@ -956,24 +953,8 @@ FILES = [
         Outcome.PUBLISHED,
         check=clean_links,
     ),
-    Case(
-        "duplicate-slug",
-        _duplicates,
-        "dup-second.md",
-        Outcome.ERROR,
-        "id",
-        "already used",
-        _first_kept("dup-first.md", "first"),
-    ),
-    Case(
-        "duplicate-id",
-        _duplicate_ids,
-        "id-second.md",
-        Outcome.ERROR,
-        "id",
-        "already used",
-        _first_kept("id-first.md", "first id"),
-    ),
+    _clash("duplicate-slug", "dup", "", "slug: same"),
+    _clash("duplicate-id", "id", " id", "id: post-1"),
 ]
 
 

@@ -88,6 +88,15 @@ def serve() -> Iterator[Callable[..., PreviewServer]]:
         assert not thread.is_alive()
 
 
+@pytest.fixture
+def served(
+    site: tuple[Path, Path], serve: Callable[..., PreviewServer]
+) -> tuple[PreviewServer, Path]:
+    """The built output folder, served with the default options."""
+    _posts, out = site
+    return serve(out), out
+
+
 def request(
     server: PreviewServer,
     target: str,
@@ -122,11 +131,8 @@ def raw_request(server: PreviewServer, line: bytes) -> bytes:
 # --- over HTTP -------------------------------------------------------------------------
 
 
-def test_feeds_are_served_with_their_media_types(
-    site: tuple[Path, Path], serve: Callable[..., PreviewServer]
-) -> None:
-    _posts, out = site
-    server = serve(out)
+def test_feeds_are_served_with_their_media_types(served: tuple[PreviewServer, Path]) -> None:
+    server, out = served
     expected = {
         "/rss.xml": "application/rss+xml; charset=utf-8",
         "/atom.xml": "application/atom+xml; charset=utf-8",
@@ -160,11 +166,8 @@ def test_validators_and_cache_headers(
     assert headers["Server"] == f"laojia-feed/{__version__}"
 
 
-def test_conditional_requests_get_304_without_a_body(
-    site: tuple[Path, Path], serve: Callable[..., PreviewServer]
-) -> None:
-    _posts, out = site
-    server = serve(out)
+def test_conditional_requests_get_304_without_a_body(served: tuple[PreviewServer, Path]) -> None:
+    server, out = served
     _status, first, _body = request(server, "/atom.xml")
     etag, modified = first["ETag"], first["Last-Modified"]
     for headers in (
@@ -190,11 +193,8 @@ def test_conditional_requests_get_304_without_a_body(
         assert body == (out / "atom.xml").read_bytes()
 
 
-def test_a_changed_file_gets_a_new_etag(
-    site: tuple[Path, Path], serve: Callable[..., PreviewServer]
-) -> None:
-    _posts, out = site
-    server = serve(out)
+def test_a_changed_file_gets_a_new_etag(served: tuple[PreviewServer, Path]) -> None:
+    server, out = served
     _status, before, _body = request(server, "/feed.json")
     (out / "feed.json").write_bytes(b'{"version": "https://jsonfeed.org/version/1.1", "items": []}')
     status, after, body = request(server, "/feed.json", headers={"If-None-Match": before["ETag"]})
@@ -204,10 +204,9 @@ def test_a_changed_file_gets_a_new_etag(
 
 
 def test_head_sends_headers_only_and_keeps_the_connection_usable(
-    site: tuple[Path, Path], serve: Callable[..., PreviewServer]
+    served: tuple[PreviewServer, Path],
 ) -> None:
-    _posts, out = site
-    server = serve(out)
+    server, _out = served
     host, port = server.server_address[0], server.server_address[1]
     connection = http.client.HTTPConnection(str(host), port, timeout=5)
     try:
@@ -310,11 +309,9 @@ def test_index_page_links_the_feeds_escaped(
     assert "application/feed+json" in page
 
 
-def test_other_methods_are_refused(
-    site: tuple[Path, Path], serve: Callable[..., PreviewServer]
-) -> None:
-    _posts, out = site
-    status, _headers, _body = request(serve(out), "/rss.xml", method="POST")
+def test_other_methods_are_refused(served: tuple[PreviewServer, Path]) -> None:
+    server, out = served
+    status, _headers, _body = request(server, "/rss.xml", method="POST")
     assert status == 501
     assert (out / "rss.xml").exists()
 

@@ -210,6 +210,20 @@ def check_one(url: str, **options: object) -> CheckResult:
     return results[url]
 
 
+def assert_refused_unseen(
+    result: CheckResult,
+    connects: list[tuple[str, int]],
+    part: str = "",
+    listener: Recorder | None = None,
+) -> None:
+    """The check failed (with ``part`` in its reason) and no connection was even attempted."""
+    assert not result.ok
+    assert part in result.reason
+    assert connects == []
+    if listener is not None:
+        assert listener.accepted() == 0
+
+
 def fixed_resolver(table: dict[str, list[str]]) -> thumbcheck.Resolver:
     def resolve(host: str, port: int) -> list[str]:
         return table[host]
@@ -254,11 +268,8 @@ def test_default_guard_refuses_loopback_forms(
 
     url = template.format(port=recorder.port)
     result = check_urls([url], timeout=1.0, resolve=resolve)[url]
-    assert not result.ok
     assert result.status is None
-    assert "127.0.0.1" in result.reason
-    assert connects == []
-    assert recorder.accepted() == 0
+    assert_refused_unseen(result, connects, "127.0.0.1", recorder)
 
 
 def test_default_guard_refuses_ipv6_loopback(
@@ -266,10 +277,7 @@ def test_default_guard_refuses_ipv6_loopback(
 ) -> None:
     url = f"http://[::1]:{recorder6.port}/"
     result = check_urls([url], timeout=1.0)[url]
-    assert not result.ok
-    assert "::1" in result.reason
-    assert connects == []
-    assert recorder6.accepted() == 0
+    assert_refused_unseen(result, connects, "::1", recorder6)
 
 
 @pytest.mark.parametrize(
@@ -292,10 +300,8 @@ def test_default_guard_refuses_without_resolving_literals(
         return ["93.184.216.34"]
 
     result = check_urls([url], resolve=resolve)[url]
-    assert not result.ok
-    assert "not a public address" in result.reason
+    assert_refused_unseen(result, connects, "not a public address")
     assert asked == []
-    assert connects == []
 
 
 def test_legacy_numeric_form_of_an_allowed_address_is_refused(
@@ -303,10 +309,7 @@ def test_legacy_numeric_form_of_an_allowed_address_is_refused(
 ) -> None:
     url = f"http://127.0.0.01:{recorder.port}/"
     result = check_one(url, allow=only_loopback)
-    assert not result.ok
-    assert "numeric form" in result.reason
-    assert connects == []
-    assert recorder.accepted() == 0
+    assert_refused_unseen(result, connects, "numeric form", recorder)
 
 
 @pytest.mark.parametrize(
@@ -314,9 +317,7 @@ def test_legacy_numeric_form_of_an_allowed_address_is_refused(
     ["ftp://example.com/a.png", "javascript:alert(1)", "file:///etc/passwd", "/relative.png"],
 )
 def test_only_http_and_https(connects: list[tuple[str, int]], url: str) -> None:
-    result = check_one(url, allow=only_loopback)
-    assert not result.ok
-    assert connects == []
+    assert_refused_unseen(check_one(url, allow=only_loopback), connects)
 
 
 # --- HTTP behaviour, with a test-only policy allowing 127.0.0.1 -------------------------
@@ -473,9 +474,7 @@ def test_a_failing_allow_policy_is_a_failed_result(connects: list[tuple[str, int
     def allow(ip: IPAddress) -> bool:
         raise ValueError("policy broken")
 
-    result = check_one("http://127.0.0.1:9/", allow=allow)
-    assert not result.ok
-    assert connects == []
+    assert_refused_unseen(check_one("http://127.0.0.1:9/", allow=allow), connects)
 
 
 def test_broken_iterable_is_reported() -> None:
