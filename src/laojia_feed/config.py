@@ -363,6 +363,8 @@ _EXAMPLES: Mapping[str, str] = MappingProxyType(
         "hub": '"https://pubsubhubbub.appspot.com/"',
         "stylesheet": '"default"',
         "archive_size": "20",
+        "cache_dir": '".laojia-feed-cache"',
+        "jobs": "0",
     }
 )
 
