@@ -690,3 +690,14 @@ def test_json_drops_control_characters_like_the_xml_feeds(text: str, clean: str)
     assert parse_json(render_json(doc))["items"][0]["title"] == clean
     root = xml_root(render_atom(doc))
     assert xpath(root, "atom:entry/atom:title/text()") == [clean]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(st.sampled_from('\\ubf0\x01\x08\x0c\x1fa"\n'), max_size=12), max_size=4))
+def test_json_forbidden_check_matches_the_full_scan(texts: list[str]) -> None:
+    from laojia_feed.formats import jsonfeed
+
+    dumped = json.dumps(texts, ensure_ascii=False)
+    full_scan = jsonfeed._ESCAPED_CONTROL.search(dumped) is not None
+    assert jsonfeed._holds_forbidden(dumped) == full_scan
+    assert full_scan == any(strip_forbidden(text)[1] for text in texts)

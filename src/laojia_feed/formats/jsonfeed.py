@@ -42,6 +42,10 @@ _SEPARATORS = (",", ":")
 #: an even run of backslashes (escaped backslashes) may precede it, an odd one may not.
 _ESCAPED_CONTROL = re.compile(r"(?<!\\)(?:\\\\)*\\(?:u00(?:0[0-8bcef]|1[0-9a-f])|[bf])")
 
+#: Every match of :data:`_ESCAPED_CONTROL` holds one of these; when none occurs (a
+#: substring search, fast) the regex, which tries every position, need not run.
+_ESCAPE_STARTS = ("\\u00", "\\b", "\\f")
+
 
 def render_json(doc: FeedDocument) -> bytes:
     """The JSON Feed 1.1 document of ``doc``: UTF-8, items in document order.
@@ -62,7 +66,11 @@ def _serialize(doc: FeedDocument) -> str:
 def _holds_forbidden(text: str) -> bool:
     """Whether serialized JSON holds a character XML forbids: raw (lone surrogates,
     U+FFFE, U+FFFF) or as the escape ``json.dumps`` writes for a control character."""
-    return has_forbidden(text) or _ESCAPED_CONTROL.search(text) is not None
+    if has_forbidden(text):
+        return True
+    if not any(start in text for start in _ESCAPE_STARTS):
+        return False
+    return _ESCAPED_CONTROL.search(text) is not None
 
 
 def _feed_object(doc: FeedDocument) -> dict[str, Any]:
