@@ -2,7 +2,7 @@
 
 feedgen's traps (PITFALLS.md) and how this module avoids them:
 
-- items keep the document order: ``add_entry(order="append")``;
+- items keep the document order: the channel extension appends them in turn;
 - ``<channel><link>`` is the href of feedgen's *last* link: the self link goes first,
   the site URL last;
 - every date is written by :mod:`laojia_feed.dates` (English names, no locale
@@ -21,8 +21,8 @@ No I/O: bytes out, the caller writes them.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
@@ -68,9 +68,16 @@ _EXTENSION = "laojia"
 
 
 class _ChannelExtension:
-    """feedgen feed extension: namespaces, the ``atom:link`` elements feedgen omits, and
+    """feedgen feed extension: namespaces, the ``atom:link`` elements feedgen omits,
     ``lastBuildDate`` in the same RFC 822 style as the items (feedgen's own formatter
-    switches the process locale and writes UTC as ``+0000`` rather than ``GMT``)."""
+    switches the process locale and writes UTC as ``+0000`` rather than ``GMT``), and
+    the items.
+
+    Each item is a feedgen ``FeedEntry`` turned into its ``<item>`` by feedgen
+    (``rss_entry``), then given our few extra elements directly: one extension for the
+    whole feed instead of an extension instance per entry, and no ``FeedEntry`` is kept
+    once its element is in the channel.
+    """
 
     def __init__(self) -> None:
         #: (rel, href) pairs, written in this order.
@@ -79,6 +86,10 @@ class _ChannelExtension:
         self.last_build_date = ""
         #: Whether this is an RFC 5005 archive document (``<fh:archive/>``).
         self.archive = False
+        #: The items, written after the channel's own elements, in this order.
+        self.items: tuple[FeedItem, ...] = ()
+        #: The site the items belong to (author fallback, full content or not).
+        self.site = Site()
 
     def extend_ns(self) -> dict[str, str]:
         namespaces = {"dc": _DC_NS, "media": _MEDIA_NS}
@@ -95,49 +106,13 @@ class _ChannelExtension:
             etree.SubElement(channel, _ATOM_LINK, href=href, rel=rel)
         if self.archive:
             etree.SubElement(channel, _FH_ARCHIVE)
+        site = self.site
+        for item in self.items:
+            channel.append(_item_element(item, site))
         return feed
 
     def extend_atom(self, feed: etree._Element) -> etree._Element:
         return feed
-
-
-@dataclass(slots=True)
-class _ItemExtras:
-    """What one item needs beyond feedgen's own fields."""
-
-    pub_date: str = ""
-    updated: str | None = None
-    creators: tuple[str, ...] = ()
-    language: str | None = None
-    image: str | None = None
-
-
-class _ItemExtension:
-    """feedgen entry extension: pubDate, atom:updated, dc:creator, dc:language, media."""
-
-    def __init__(self) -> None:
-        self.extras = _ItemExtras()
-
-    def extend_ns(self) -> dict[str, str]:
-        return {}
-
-    def extend_rss(self, item: etree._Element) -> etree._Element:
-        extras = self.extras
-        etree.SubElement(item, "pubDate").text = extras.pub_date
-        if extras.updated is not None:
-            etree.SubElement(item, _ATOM_UPDATED).text = extras.updated
-        for name in extras.creators:
-            etree.SubElement(item, _DC_CREATOR).text = name
-        if extras.language:
-            etree.SubElement(item, _DC_LANGUAGE).text = extras.language
-        if extras.image:
-            kind = image_type(extras.image)
-            etree.SubElement(item, _MEDIA_CONTENT, url=extras.image, medium="image", type=kind)
-            etree.SubElement(item, _MEDIA_THUMBNAIL, url=extras.image)
-        return item
-
-    def extend_atom(self, entry: etree._Element) -> etree._Element:
-        return entry
 
 
 def render_rss(doc: FeedDocument, *, stylesheet: str | None = None) -> bytes:
@@ -156,7 +131,7 @@ def render_rss(doc: FeedDocument, *, stylesheet: str | None = None) -> bytes:
 def _serialize(doc: FeedDocument) -> bytes:
     site = doc.site
     fg = FeedGenerator()
-    fg.register_extension(_EXTENSION, _ChannelExtension, _ItemExtension, atom=False, rss=True)
+    fg.register_extension(_EXTENSION, _ChannelExtension, None, atom=False, rss=True)
     fg.title(feed_title(site))
     fg.description(feed_description(site))
     self_url = doc.feed_urls.get("rss")
@@ -173,15 +148,17 @@ def _serialize(doc: FeedDocument) -> bytes:
     channel.links = ((("hub", site.hub),) if site.hub else ()) + tuple(doc.links.items())
     channel.last_build_date = rfc822(doc.updated)
     channel.archive = is_archive(doc.links)
-    for item in doc.items:
-        _add_item(fg, item, site)
+    channel.items = doc.items
+    channel.site = site
     xml: bytes = fg.rss_str(pretty=False, encoding="UTF-8", xml_declaration=True)
     return xml
 
 
-def _add_item(fg: FeedGenerator, item: FeedItem, site: Site) -> None:
+def _item_element(item: FeedItem, site: Site) -> etree._Element:
+    """The ``<item>`` of one article: feedgen's fields, then pubDate, atom:updated,
+    dc:creator, dc:language and the media image."""
     article = item.article
-    entry = fg.add_entry(order="append")
+    entry = FeedEntry()
     entry.title(item_title(article))
     entry.link(href=article.url)
     entry.guid(item_id(article), permalink=is_permalink(article))
@@ -193,13 +170,18 @@ def _add_item(fg: FeedGenerator, item: FeedItem, site: Site) -> None:
     terms = item_terms(article)
     if terms:
         entry.category([{"term": term} for term in terms])
+    element: etree._Element = entry.rss_entry(extensions=False)
     published = normalize_time(article.published)
     updated = normalize_time(article.updated)
-    extension: _ItemExtension = getattr(entry, _EXTENSION)
-    extension.extras = _ItemExtras(
-        pub_date=rfc822(published),
-        updated=rfc3339(updated) if updated != published else None,
-        creators=tuple(author.name for author in item_authors(article, site)),
-        language=article.language,
-        image=article.image,
-    )
+    etree.SubElement(element, "pubDate").text = rfc822(published)
+    if updated != published:
+        etree.SubElement(element, _ATOM_UPDATED).text = rfc3339(updated)
+    for author in item_authors(article, site):
+        etree.SubElement(element, _DC_CREATOR).text = author.name
+    if article.language:
+        etree.SubElement(element, _DC_LANGUAGE).text = article.language
+    if article.image:
+        kind = image_type(article.image)
+        etree.SubElement(element, _MEDIA_CONTENT, url=article.image, medium="image", type=kind)
+        etree.SubElement(element, _MEDIA_THUMBNAIL, url=article.image)
+    return element
