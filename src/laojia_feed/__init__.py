@@ -12,7 +12,6 @@ from .build import build as build
 from .build import build_from as build_from
 from .config import Config as Config
 from .config import load_config as load_config
-from .html import render as render
 from .load import load_articles as load_articles
 from .model import Article as Article
 from .model import Author as Author
@@ -31,6 +30,18 @@ from .model import Site as Site
 from .model import WrittenFeed as WrittenFeed
 
 __version__ = "0.1.0"
+
+
+def render(article: Article, site: Site) -> Rendered:
+    """Sanitized content, plain-text summary and notes of one article, per site settings.
+
+    See :func:`laojia_feed.html.render`; imported on first use, so that start-up and a
+    rebuild that renders nothing do not load the Markdown and HTML machinery.
+    """
+    from .html import render as render_html
+
+    return render_html(article, site)
+
 
 __all__ = [
     "Article",

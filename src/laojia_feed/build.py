@@ -23,7 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import quote
 
-from . import archives, html, opml, output, stylesheet, taxonomies, urls
+from . import archives, opml, output, stylesheet, taxonomies, urls
 from .formats import FORMATS, FeedFormat
 from .load import display_path, load_articles
 from .model import (
@@ -133,6 +133,8 @@ class Bodies:
         found = self._done.get(article.id)
         if found is not None:
             return found
+        from . import html  # here: a rebuild that renders nothing never imports Markdown
+
         rendered = html.render(article, self._site)
         self._done[article.id] = rendered
         where = display_path(self._posts, article.source_path)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, tzinfo
 from functools import partial
 from pathlib import Path
 
-from . import dates, decode, discover, fields, frontmatter, parallel
+from . import dates, decode, discover
 from .model import (
     Article,
     Diagnostic,
@@ -87,6 +87,8 @@ def load_post(
     now: datetime,
 ) -> Outcome:
     """Read, decode, split and validate one post file."""
+    from . import fields, frontmatter  # here: a rebuild answered by the cache never needs them
+
     if found.draft:
         return Outcome(excluded=Exclusion.DRAFT)
     if found.relpath.rsplit("/", 1)[-1].startswith("_index."):
@@ -134,6 +136,8 @@ def post_outcomes(
     on every core for large folders (see :mod:`~laojia_feed.parallel`)."""
 
     def load_all(todo: Sequence[discover.Found]) -> list[Outcome]:
+        from . import parallel  # here: a rebuild answered by the cache never needs it
+
         work = partial(load_posts, posts=posts, site=site, now=now)
         return parallel.map_chunks(work, todo, jobs=site.jobs, progress=progress)
 
