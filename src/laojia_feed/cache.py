@@ -135,16 +135,29 @@ def _plain_time(value: datetime) -> tuple[Any, ...]:
     return (*fields, value.microsecond, value.fold, where)
 
 
-def _time(plain: Sequence[Any]) -> datetime:
-    year, month, day, hour, minute, second, micro, fold, where = plain
-    zone: tzinfo
+#: Zones already made by :func:`_zone`, by their plain form (IANA key or offset seconds).
+_ZONES: dict[Any, tzinfo] = {}
+
+
+def _zone(where: Any) -> tzinfo:
+    """The zone of a plain time: an IANA key or an offset in seconds (0 is UTC)."""
+    if type(where) is not str and type(where) is not int:  # not bool, not float
+        raise ValueError("naive time in cache")
+    zone = _ZONES.get(where)
+    if zone is not None:
+        return zone
     if isinstance(where, str):
         zone = ZoneInfo(where)
-    elif isinstance(where, int):
-        zone = UTC if not where else timezone(timedelta(seconds=where))
     else:
-        raise ValueError("naive time in cache")
-    return datetime(year, month, day, hour, minute, second, micro, tzinfo=zone, fold=fold)
+        zone = UTC if not where else timezone(timedelta(seconds=int(where)))
+    if len(_ZONES) < 1024:
+        _ZONES[where] = zone
+    return zone
+
+
+def _time(plain: Sequence[Any]) -> datetime:
+    year, month, day, hour, minute, second, micro, fold, where = plain
+    return datetime(year, month, day, hour, minute, second, micro, tzinfo=_zone(where), fold=fold)
 
 
 def _plain_json(value: JSONValue) -> Any:
@@ -177,7 +190,7 @@ def _plain_article(a: Article) -> tuple[Any, ...]:
 
 
 def _strs(plain: Any) -> tuple[str, ...]:
-    if not isinstance(plain, tuple) or not all(isinstance(x, str) for x in plain):
+    if type(plain) is not tuple or any(type(x) is not str for x in plain):
         raise ValueError("not a tuple of strings")
     return plain
 
@@ -188,29 +201,53 @@ def _text(plain: Any, optional: bool = False) -> Any:
     raise ValueError("not text")
 
 
+#: Types a JSON scalar may have in the cache (``bool`` is an ``int`` but listed for clarity).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _extra(plain: Any) -> Mapping[str, JSONValue]:
+    """Unknown front-matter keys back as a read-only mapping; flat ones without recursion."""
+    if type(plain) is dict and all(
+        type(key) is str and type(value) in _SCALARS for key, value in plain.items()
+    ):
+        return MappingProxyType(plain)
+    value = _json(plain)
+    if not isinstance(value, Mapping):
+        raise ValueError("extra is not a mapping")
+    return value
+
+
+def _author(plain: Any) -> Author:
+    name, email, url = plain
+    return Author(_text(name), _text(email, True), _text(url, True))
+
+
 def _article(plain: Sequence[Any]) -> Article:
     (id_, slug, url, title, published, updated, body, body_format, source, authors) = plain[:10]
     categories, tags, image, summary, language, extra = plain[10:]
-    extra_value = _json(extra)
-    if not isinstance(extra_value, Mapping):
-        raise ValueError("extra is not a mapping")
+    texts = (id_, slug, url, title, body, source)
+    optional = (image, summary, language)
+    if any(type(x) is not str for x in texts) or any(
+        x is not None and type(x) is not str for x in optional
+    ):
+        raise ValueError("not text")
     return Article(
-        id=_text(id_),
-        slug=_text(slug),
-        url=_text(url),
-        title=_text(title),
-        published=_time(published),
-        updated=_time(updated),
-        body=_text(body),
-        body_format=BodyFormat(body_format),
-        source_path=_text(source),
-        authors=tuple(Author(_text(n), _text(e, True), _text(u, True)) for n, e, u in authors),
-        categories=_strs(categories),
-        tags=_strs(tags),
-        image=_text(image, True),
-        summary=_text(summary, True),
-        language=_text(language, True),
-        extra=extra_value,
+        id_,
+        slug,
+        url,
+        title,
+        _time(published),
+        _time(updated),
+        body,
+        BodyFormat(body_format),
+        source,
+        tuple(_author(a) for a in authors) if authors else (),
+        _strs(categories),
+        _strs(tags),
+        image,
+        summary,
+        language,
+        _extra(extra),
     )
 
 
@@ -256,7 +293,8 @@ def _read_entries(path: Path, key: str) -> dict[str, _Entry]:
     if data is None or not data.startswith(MAGIC):
         return {}
     try:
-        stored_key, entries = marshal.loads(data[len(MAGIC) :])  # noqa: S302 - see module doc
+        body = memoryview(data)[len(MAGIC) :]  # no 50 MB copy
+        stored_key, entries = marshal.loads(body)  # noqa: S302 - see module doc
     except (EOFError, ValueError, TypeError):
         return {}
     if stored_key != key or not isinstance(entries, dict):
