@@ -1,11 +1,12 @@
 """Atom 1.0 (RFC 4287): serialize a :class:`~laojia_feed.model.FeedDocument` to bytes.
 
 Built with feedgen, avoiding its traps (PITFALLS.md): entries keep the document order
-(``order="append"``), every entry's ``updated`` and ``published`` come from the article
-and the feed's ``updated`` from ``doc.updated`` (never the clock), content is
+(one feed extension appends them in turn), every entry's ``updated`` and ``published``
+come from the article and the feed's ``updated`` from ``doc.updated`` (never the
+clock), content is
 ``type="html"`` (never feedgen's invalid ``type="CDATA"``). The image is a
 ``<link rel="enclosure">`` and the hub and RFC 5005 links (and ``<fh:archive/>`` in
-an archive document) are written by small extensions (feedgen drops ``rel`` on entry
+an archive document) are added by that extension (feedgen drops ``rel`` on entry
 links and allows a fixed list of relations). Ids that are not absolute IRIs become
 stable ``urn:uuid:`` ids (:func:`~laojia_feed.formats._common.atom_id`).
 
@@ -14,6 +15,7 @@ No I/O: bytes out, the caller writes them.
 
 from __future__ import annotations
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
@@ -52,13 +54,28 @@ _EXTENSION = "laojia"
 
 
 class _FeedExtension:
-    """feedgen feed extension: links whose relation feedgen's fixed list may refuse."""
+    """feedgen feed extension: links whose relation feedgen's fixed list may refuse,
+    ``<fh:archive/>``, and the entries.
+
+    Each entry is a feedgen ``FeedEntry`` turned into its ``<entry>`` by feedgen
+    (``atom_entry``), then given the enclosure link and ``xml:lang`` directly: one
+    extension for the whole feed instead of an extension instance per entry, and no
+    ``FeedEntry`` is kept once its element is in the feed.
+
+    feedgen 1.0 loses ``rel`` and ``type`` of entry links (``FeedEntry.atom_entry``
+    rebinds its loop variable to the new element before reading them), so an image
+    link would come out as a second *alternate* link: it is written here instead.
+    """
 
     def __init__(self) -> None:
         #: (rel, href) pairs, written in this order.
         self.links: tuple[tuple[str, str], ...] = ()
         #: Whether this is an RFC 5005 archive document (``<fh:archive/>``).
         self.archive = False
+        #: The entries, written after the feed's own elements, in this order.
+        self.items: tuple[FeedItem, ...] = ()
+        #: The site the entries belong to (ids, author fallback, full content or not).
+        self.site = Site()
 
     def extend_ns(self) -> dict[str, str]:
         return {"fh": HISTORY_NS} if self.archive else {}
@@ -68,37 +85,14 @@ class _FeedExtension:
             etree.SubElement(feed, _LINK, href=href, rel=rel)
         if self.archive:
             etree.SubElement(feed, _FH_ARCHIVE)
+        site = self.site
+        base = site_url(site)
+        for item in self.items:
+            feed.append(_entry_element(item, site, base))
         return feed
 
     def extend_rss(self, feed: etree._Element) -> etree._Element:
         return feed
-
-
-class _EntryExtension:
-    """feedgen entry extension: the enclosure link and ``xml:lang``.
-
-    feedgen 1.0 loses ``rel`` and ``type`` of entry links (``FeedEntry.atom_entry``
-    rebinds its loop variable to the new element before reading them), so an image
-    link would come out as a second *alternate* link: it is written here instead.
-    """
-
-    def __init__(self) -> None:
-        self.language: str | None = None
-        self.enclosure: str | None = None
-
-    def extend_ns(self) -> dict[str, str]:
-        return {}
-
-    def extend_atom(self, entry: etree._Element) -> etree._Element:
-        if self.enclosure:
-            kind = image_type(self.enclosure)
-            etree.SubElement(entry, _LINK, href=self.enclosure, rel="enclosure", type=kind)
-        if self.language:
-            entry.set(_XML_LANG, self.language)
-        return entry
-
-    def extend_rss(self, item: etree._Element) -> etree._Element:
-        return item
 
 
 def render_atom(doc: FeedDocument, *, stylesheet: str | None = None) -> bytes:
@@ -126,7 +120,7 @@ def _person(author: Author) -> dict[str, str]:
 def _serialize(doc: FeedDocument) -> bytes:
     site = doc.site
     fg = FeedGenerator()
-    fg.register_extension(_EXTENSION, _FeedExtension, _EntryExtension, atom=True, rss=False)
+    fg.register_extension(_EXTENSION, _FeedExtension, None, atom=True, rss=False)
     fg.id(site_url(site))
     fg.title(feed_title(site))
     fg.updated(normalize_time(doc.updated))
@@ -146,16 +140,17 @@ def _serialize(doc: FeedDocument) -> bytes:
     extension: _FeedExtension = getattr(fg, _EXTENSION)
     extension.links = extra_links + tuple(doc.links.items())
     extension.archive = is_archive(doc.links)
-    for item in doc.items:
-        _add_entry(fg, item, site)
+    extension.items = doc.items
+    extension.site = site
     xml: bytes = fg.atom_str(pretty=False, encoding="UTF-8", xml_declaration=True)
     return xml
 
 
-def _add_entry(fg: FeedGenerator, item: FeedItem, site: Site) -> None:
+def _entry_element(item: FeedItem, site: Site, base: str) -> etree._Element:
+    """The ``<entry>`` of one article (``base``: the site URL, for ``urn:uuid`` ids)."""
     article = item.article
-    entry = fg.add_entry(order="append")
-    entry.id(atom_id(item_id(article), site_url(site)))
+    entry = FeedEntry()
+    entry.id(atom_id(item_id(article), base))
     entry.title(item_title(article))
     entry.updated(normalize_time(article.updated))
     entry.published(normalize_time(article.published))
@@ -171,6 +166,10 @@ def _add_entry(fg: FeedGenerator, item: FeedItem, site: Site) -> None:
     terms = item_terms(article)
     if terms:
         entry.category([{"term": term} for term in terms])
-    extension: _EntryExtension = getattr(entry, _EXTENSION)
-    extension.language = article.language
-    extension.enclosure = article.image
+    element: etree._Element = entry.atom_entry(extensions=False)
+    if article.image:
+        kind = image_type(article.image)
+        etree.SubElement(element, _LINK, href=article.image, rel="enclosure", type=kind)
+    if article.language:
+        element.set(_XML_LANG, article.language)
+    return element
