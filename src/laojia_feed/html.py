@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.html_blocks import block_names
 
 from .model import Article, BodyFormat, FieldError, Rendered, Site
 from .text import one_line, strip_forbidden
@@ -222,6 +223,35 @@ def _lines_as_paragraphs(text: str) -> str:
     return "".join(_paragraph(line) for line in text.splitlines() if line.strip())
 
 
+#: The start of a CommonMark HTML block of type 6 (a block-level tag), as markdown-it
+#: matches it: such a block runs to the first blank line.
+_HTML_BLOCK_START = re.compile(
+    "</?(?a:(?:" + "|".join(block_names) + r"))(?=\s|/?>|$)", re.IGNORECASE
+)
+#: A line markdown-it counts as blank (spaces and tabs only).
+_BLANK_LINE = re.compile(r"^[ \t]*$", re.MULTILINE)
+#: A second line that could make the first one a table header (the table rule runs first).
+_TABLE_DELIMITER = re.compile(r"[ \t]*[|:\-]")
+
+
+def _single_html_block(text: str) -> str | None:
+    """markdown-it's output for a body that is one HTML block of type 6, else None.
+
+    Such a body starts with a block-level tag and holds no blank line: markdown-it
+    passes it through verbatim (leading empty lines dropped, one final newline kept).
+    """
+    body = text.lstrip("\n")
+    core = body.rstrip("\n")
+    if not core or "\r" in core or _HTML_BLOCK_START.match(core) is None:
+        return None
+    if _BLANK_LINE.search(core) is not None:
+        return None
+    first_end = core.find("\n")
+    if first_end >= 0 and _TABLE_DELIMITER.match(core, first_end + 1) is not None:
+        return None
+    return core + "\n" if len(body) > len(core) else core
+
+
 def markdown_to_html(text: str) -> str:
     """Render Markdown to (unsanitized) HTML.
 
@@ -231,6 +261,9 @@ def markdown_to_html(text: str) -> str:
     if not isinstance(text, str):
         return ""
     text = strip_forbidden(text)[0]
+    verbatim = _single_html_block(text)
+    if verbatim is not None:
+        return verbatim
     md = _markdown()
     try:
         tokens = md.parse(text)
