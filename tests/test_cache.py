@@ -155,3 +155,33 @@ def test_default_build_writes_nothing_outside_the_output(corpus: Path, tmp_path:
     before = sorted(p.name for p in tmp_path.iterdir())
     build(corpus, tmp_path / "out", SITE, now=NOW)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*before, "out"])
+
+
+def test_shared_plain_data_is_equal_and_shares_repeated_values(corpus: Path) -> None:
+    result = load.load_articles(corpus, SITE, now=NOW)
+    plains = [cache.plain_outcome(load.Outcome(article=a)) for a in result.articles]
+    memo: dict[object, object] = {}
+    shared = [cache._shared(p, memo) for p in plains]
+    assert shared == plains
+    assert [cache.outcome_from_plain(p).article for p in shared] == list(result.articles)
+    first_categories = {id(p[0][10][0]) for p in shared}  # 生活 in every post: one object
+    assert len(first_categories) == 1
+
+
+def test_touched_posts_do_not_rewrite_the_cache_each_time(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "_STALE_IDENTITIES", 10)
+    (corpus / "future.md").unlink()  # future posts are parsed (and the cache written) each time
+    site = cached_site(tmp_path)
+    build(corpus, tmp_path / "out", site, now=NOW)
+    (posts_file,) = (tmp_path / "cache").glob("posts-*")
+    written = posts_file.stat().st_mtime_ns
+    os.utime(corpus / "p006.html", ns=(1, 1))
+    build(corpus, tmp_path / "out", site, now=NOW)
+    assert posts_file.stat().st_mtime_ns == written
+    for post in sorted(corpus.glob("p0*.html")):  # many touched: written again
+        os.utime(post, ns=(2, 2))
+    build(corpus, tmp_path / "out", site, now=NOW)
+    assert posts_file.stat().st_mtime_ns != written
+    assert feeds(tmp_path / "out") == plain(corpus, tmp_path / "p")
