@@ -701,3 +701,61 @@ def test_json_forbidden_check_matches_the_full_scan(texts: list[str]) -> None:
     full_scan = jsonfeed._ESCAPED_CONTROL.search(dumped) is not None
     assert jsonfeed._holds_forbidden(dumped) == full_scan
     assert full_scan == any(strip_forbidden(text)[1] for text in texts)
+
+
+_STREAM_NAMESPACES: list[dict[str, str]] = [
+    {},
+    {"dc": "http://purl.org/dc/elements/1.1/", "a": "https://a.example/"},
+]
+
+
+@pytest.mark.parametrize("nsmap", _STREAM_NAMESPACES, ids=["none", "prefixed"])
+@pytest.mark.parametrize("stylesheet", [None, "https://blog.example.org/feed.xsl"])
+@pytest.mark.parametrize("own_namespace", [False, True], ids=["plain", "own-namespace"])
+@settings(max_examples=40, deadline=None)
+@given(
+    texts=st.lists(
+        st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))), max_size=4
+    )
+)
+def test_streamed_entries_are_the_whole_trees_xml(
+    nsmap: dict[str, str], stylesheet: str | None, own_namespace: bool, texts: list[str]
+) -> None:
+    from lxml import etree
+
+    from laojia_feed.formats._common import with_stylesheet
+    from laojia_feed.formats._stream import stream_document
+
+    def entries() -> list[Any]:
+        made = []
+        for n, text in enumerate(texts):
+            own = {"x": "https://x.example/"} if own_namespace and n % 2 else None
+            entry = etree.Element("entry", nsmap=own)
+            etree.SubElement(entry, "title").text = text
+            etree.SubElement(entry, "{http://purl.org/dc/elements/1.1/}creator").text = text
+            if n % 3 == 0:
+                entry.set("{http://www.w3.org/XML/1998/namespace}lang", "zh")
+                etree.SubElement(entry, "{https://y.example/}image", url=text)
+            made.append(entry)
+        return made
+
+    def tree() -> Any:
+        root = etree.Element("feed", nsmap=nsmap, version="1")
+        etree.SubElement(root, "title").text = "站"
+        return root
+
+    head_root = tree()
+    head = etree.tostring(head_root.getroottree(), encoding="UTF-8", xml_declaration=True)
+    streamed = stream_document(head, b"</feed>", head_root, iter(entries()), stylesheet)
+    assert len(head_root) == 1  # every entry left the live tree again
+    whole_root = tree()
+    for entry in entries():
+        whole_root.append(entry)
+    whole = etree.tostring(whole_root.getroottree(), encoding="UTF-8", xml_declaration=True)
+    expected = with_stylesheet(whole, stylesheet) + b"\n"
+    if not own_namespace or len(texts) < 2 or not nsmap:
+        assert streamed == expected
+    else:  # an entry declaring a namespace keeps lxml's copies of its ancestors' ones
+        assert etree.tostring(etree.fromstring(streamed), method="c14n") == etree.tostring(
+            etree.fromstring(expected), method="c14n"
+        )

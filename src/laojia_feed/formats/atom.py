@@ -36,8 +36,8 @@ from laojia_feed.formats._common import (
     item_title,
     normalize_time,
     site_url,
-    with_stylesheet,
 )
+from laojia_feed.formats._stream import stream_document
 from laojia_feed.model import Author, FeedDocument, FeedItem, Site
 
 #: Media type of an Atom document.
@@ -48,6 +48,9 @@ MEDIA_TYPE = "application/atom+xml"
 _LINK = "link"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _FH_ARCHIVE = f"{{{HISTORY_NS}}}archive"
+
+#: How the serialized feed ends: the entries go in front of it.
+_CLOSING = b"</feed>"
 
 #: Name under which our extension is registered on the feed and on each entry.
 _EXTENSION = "laojia"
@@ -72,10 +75,8 @@ class _FeedExtension:
         self.links: tuple[tuple[str, str], ...] = ()
         #: Whether this is an RFC 5005 archive document (``<fh:archive/>``).
         self.archive = False
-        #: The entries, written after the feed's own elements, in this order.
-        self.items: tuple[FeedItem, ...] = ()
-        #: The site the entries belong to (ids, author fallback, full content or not).
-        self.site = Site()
+        #: The ``<feed>`` element feedgen built (set when it calls the extension).
+        self.root: etree._Element | None = None
 
     def extend_ns(self) -> dict[str, str]:
         return {"fh": HISTORY_NS} if self.archive else {}
@@ -85,10 +86,7 @@ class _FeedExtension:
             etree.SubElement(feed, _LINK, href=href, rel=rel)
         if self.archive:
             etree.SubElement(feed, _FH_ARCHIVE)
-        site = self.site
-        base = site_url(site)
-        for item in self.items:
-            feed.append(_entry_element(item, site, base))
+        self.root = feed
         return feed
 
     def extend_rss(self, feed: etree._Element) -> etree._Element:
@@ -102,10 +100,9 @@ def render_atom(doc: FeedDocument, *, stylesheet: str | None = None) -> bytes:
     Characters XML forbids are removed if any text still holds one; never raises for them.
     """
     try:
-        xml = _serialize(doc)
+        return _serialize(doc, stylesheet)
     except ValueError:
-        xml = _serialize(clean_document(doc))
-    return with_stylesheet(xml, stylesheet) + b"\n"
+        return _serialize(clean_document(doc), stylesheet)
 
 
 def _person(author: Author) -> dict[str, str]:
@@ -117,7 +114,7 @@ def _person(author: Author) -> dict[str, str]:
     return person
 
 
-def _serialize(doc: FeedDocument) -> bytes:
+def _serialize(doc: FeedDocument, stylesheet: str | None) -> bytes:
     site = doc.site
     fg = FeedGenerator()
     fg.register_extension(_EXTENSION, _FeedExtension, None, atom=True, rss=False)
@@ -140,10 +137,11 @@ def _serialize(doc: FeedDocument) -> bytes:
     extension: _FeedExtension = getattr(fg, _EXTENSION)
     extension.links = extra_links + tuple(doc.links.items())
     extension.archive = is_archive(doc.links)
-    extension.items = doc.items
-    extension.site = site
-    xml: bytes = fg.atom_str(pretty=False, encoding="UTF-8", xml_declaration=True)
-    return xml
+    head: bytes = fg.atom_str(pretty=False, encoding="UTF-8", xml_declaration=True)
+    assert extension.root is not None  # feedgen calls the extension while building
+    base = site_url(site)
+    entries = (_entry_element(item, site, base) for item in doc.items)
+    return stream_document(head, _CLOSING, extension.root, entries, stylesheet)
 
 
 def _entry_element(item: FeedItem, site: Site, base: str) -> etree._Element:

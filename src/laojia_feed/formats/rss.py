@@ -45,8 +45,8 @@ from laojia_feed.formats._common import (
     rfc822,
     rfc3339,
     site_url,
-    with_stylesheet,
 )
+from laojia_feed.formats._stream import stream_document
 from laojia_feed.model import FeedDocument, FeedItem, Site
 
 #: Media type of an RSS document.
@@ -62,6 +62,9 @@ _DC_LANGUAGE = f"{{{_DC_NS}}}language"
 _MEDIA_CONTENT = f"{{{_MEDIA_NS}}}content"
 _MEDIA_THUMBNAIL = f"{{{_MEDIA_NS}}}thumbnail"
 _FH_ARCHIVE = f"{{{HISTORY_NS}}}archive"
+
+#: How the serialized channel ends: the items go in front of it.
+_CLOSING = b"</channel></rss>"
 
 #: Name under which our extension is registered on the feed and on each entry.
 _EXTENSION = "laojia"
@@ -86,10 +89,8 @@ class _ChannelExtension:
         self.last_build_date = ""
         #: Whether this is an RFC 5005 archive document (``<fh:archive/>``).
         self.archive = False
-        #: The items, written after the channel's own elements, in this order.
-        self.items: tuple[FeedItem, ...] = ()
-        #: The site the items belong to (author fallback, full content or not).
-        self.site = Site()
+        #: The ``<rss>`` element feedgen built (set when it calls the extension).
+        self.root: etree._Element | None = None
 
     def extend_ns(self) -> dict[str, str]:
         namespaces = {"dc": _DC_NS, "media": _MEDIA_NS}
@@ -106,9 +107,7 @@ class _ChannelExtension:
             etree.SubElement(channel, _ATOM_LINK, href=href, rel=rel)
         if self.archive:
             etree.SubElement(channel, _FH_ARCHIVE)
-        site = self.site
-        for item in self.items:
-            channel.append(_item_element(item, site))
+        self.root = feed
         return feed
 
     def extend_atom(self, feed: etree._Element) -> etree._Element:
@@ -122,13 +121,12 @@ def render_rss(doc: FeedDocument, *, stylesheet: str | None = None) -> bytes:
     Characters XML forbids are removed if any text still holds one; never raises for them.
     """
     try:
-        xml = _serialize(doc)
+        return _serialize(doc, stylesheet)
     except ValueError:
-        xml = _serialize(clean_document(doc))
-    return with_stylesheet(xml, stylesheet) + b"\n"
+        return _serialize(clean_document(doc), stylesheet)
 
 
-def _serialize(doc: FeedDocument) -> bytes:
+def _serialize(doc: FeedDocument, stylesheet: str | None) -> bytes:
     site = doc.site
     fg = FeedGenerator()
     fg.register_extension(_EXTENSION, _ChannelExtension, None, atom=False, rss=True)
@@ -148,10 +146,10 @@ def _serialize(doc: FeedDocument) -> bytes:
     channel.links = ((("hub", site.hub),) if site.hub else ()) + tuple(doc.links.items())
     channel.last_build_date = rfc822(doc.updated)
     channel.archive = is_archive(doc.links)
-    channel.items = doc.items
-    channel.site = site
-    xml: bytes = fg.rss_str(pretty=False, encoding="UTF-8", xml_declaration=True)
-    return xml
+    head: bytes = fg.rss_str(pretty=False, encoding="UTF-8", xml_declaration=True)
+    assert channel.root is not None  # feedgen calls the extension while building
+    items = (_item_element(item, site) for item in doc.items)
+    return stream_document(head, _CLOSING, channel.root[0], items, stylesheet)
 
 
 def _item_element(item: FeedItem, site: Site) -> etree._Element:
