@@ -759,3 +759,20 @@ def test_streamed_entries_are_the_whole_trees_xml(
         assert etree.tostring(etree.fromstring(streamed), method="c14n") == etree.tostring(
             etree.fromstring(expected), method="c14n"
         )
+
+
+@pytest.mark.parametrize("count", [0, 1, 5])
+def test_json_written_item_by_item_is_one_compact_dump(count: int) -> None:
+    items = tuple(item(article(n)) for n in range(count))
+    data = render_json(document(items))
+    whole = json.dumps(json.loads(data), ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert data == whole.encode("utf-8")
+    assert len(parse_json(data)["items"]) == count
+
+
+def test_json_forbidden_character_in_a_late_item_or_the_head_is_removed() -> None:
+    late = item(article(3, title="late\x01 \ud800item"))
+    items = (*(item(article(n)) for n in range(3)), late)
+    assert parse_json(render_json(document(items)))["items"][3]["title"] == "late item"
+    feed = parse_json(render_json(document(items[:1], site=replace(SITE, title="站\x02"))))
+    assert feed["title"] == "站"

@@ -12,6 +12,7 @@ No I/O: bytes out, the caller writes them.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from typing import Any
@@ -53,14 +54,33 @@ def render_json(doc: FeedDocument) -> bytes:
     Characters XML forbids are removed here too, so that all three feeds carry the
     same text (and the bytes are always valid UTF-8).
     """
-    text = _serialize(doc)
-    if _holds_forbidden(text):
-        text = _serialize(clean_document(doc))
-    return text.encode("utf-8")
+    data = _serialize(doc, check=True)
+    if data is None:
+        data = _serialize(clean_document(doc), check=False)
+    return data or b""
 
 
-def _serialize(doc: FeedDocument) -> str:
-    return json.dumps(_feed_object(doc), ensure_ascii=False, separators=_SEPARATORS) + "\n"
+def _serialize(doc: FeedDocument, *, check: bool) -> bytes | None:
+    """The document's bytes, written item by item into one buffer: exactly what one
+    ``json.dumps`` of the whole feed object writes (``items`` is its last member),
+    without holding the whole text and its encoding at once. With ``check``, None
+    as soon as a part holds a character XML forbids."""
+    head = json.dumps(_feed_object(doc), ensure_ascii=False, separators=_SEPARATORS)
+    if check and _holds_forbidden(head):
+        return None
+    out = io.BytesIO()
+    out.write(head[:-1].encode("utf-8"))
+    out.write(b',"items":[')
+    site = doc.site
+    for index, item in enumerate(doc.items):
+        text = json.dumps(_item(item, site), ensure_ascii=False, separators=_SEPARATORS)
+        if check and _holds_forbidden(text):
+            return None
+        if index:
+            out.write(b",")
+        out.write(text.encode("utf-8"))
+    out.write(b"]}\n")
+    return out.getvalue()
 
 
 def _holds_forbidden(text: str) -> bool:
@@ -74,7 +94,7 @@ def _holds_forbidden(text: str) -> bool:
 
 
 def _feed_object(doc: FeedDocument) -> dict[str, Any]:
-    """The JSON Feed top-level object of ``doc`` (before serialization)."""
+    """The JSON Feed top-level object of ``doc`` without its ``items`` (written last)."""
     site = doc.site
     feed: dict[str, Any] = {"version": VERSION, "title": feed_title(site)}
     feed["home_page_url"] = site_url(site)
@@ -93,7 +113,6 @@ def _feed_object(doc: FeedDocument) -> dict[str, Any]:
         feed["authors"] = [_author(site.author)]
     if site.hub:
         feed["hubs"] = [{"type": "WebSub", "url": site.hub}]
-    feed["items"] = [_item(item, site) for item in doc.items]
     return feed
 
 
