@@ -185,3 +185,19 @@ def test_touched_posts_do_not_rewrite_the_cache_each_time(
     build(corpus, tmp_path / "out", site, now=NOW)
     assert posts_file.stat().st_mtime_ns != written
     assert feeds(tmp_path / "out") == plain(corpus, tmp_path / "p")
+
+
+def test_damaged_article_fields_are_refused(corpus: Path) -> None:
+    article = load.load_articles(corpus, SITE, now=NOW).articles[0]
+    good = cache.plain_outcome(load.Outcome(article=article))
+    assert good[0] is not None
+    for index, damage in [(0, 5), (6, None), (7, "rst"), (7, ["markdown"]), (9, [("x",)])]:
+        fields = list(good[0])
+        fields[index] = damage
+        with pytest.raises((ValueError, TypeError)):
+            cache.outcome_from_plain((tuple(fields), None, ()))
+    for index in (10, 11):  # categories, tags
+        fields = list(good[0])
+        fields[index] = ("ok", 3)
+        with pytest.raises((ValueError, TypeError)):
+            cache.outcome_from_plain((tuple(fields), None, ()))

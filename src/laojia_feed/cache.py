@@ -192,8 +192,9 @@ def _plain_article(a: Article) -> tuple[Any, ...]:
 
 
 def _strs(plain: Any) -> tuple[str, ...]:
-    if type(plain) is not tuple or any(type(x) is not str for x in plain):
+    if type(plain) is not tuple:
         raise ValueError("not a tuple of strings")
+    "".join(plain)  # TypeError unless every item is a string (a check at C speed)
     return plain
 
 
@@ -224,13 +225,37 @@ def _author(plain: Any) -> Author:
     return Author(_text(name), _text(email, True), _text(url, True))
 
 
+#: Authors already made, by their plain form: most posts share the same few, and an
+#: Author is immutable, so one object serves them all.
+_AUTHORS: dict[Any, tuple[Author, ...]] = {}
+
+#: Body formats by their plain form.
+_FORMATS = {member.value: member for member in BodyFormat}
+
+#: The types of an optional text field.
+_OPTIONAL_TEXT = frozenset({str, type(None)})
+
+
+def _authors(plain: Any) -> tuple[Author, ...]:
+    if type(plain) is not tuple:
+        raise ValueError("authors are not a tuple")
+    known = _AUTHORS.get(plain)
+    if known is None:
+        known = tuple(_author(a) for a in plain)
+        if len(_AUTHORS) < 1024:
+            _AUTHORS[plain] = known
+    return known
+
+
 def _article(plain: Sequence[Any]) -> Article:
     (id_, slug, url, title, published, updated, body, body_format, source, authors) = plain[:10]
     categories, tags, image, summary, language, extra = plain[10:]
-    texts = (id_, slug, url, title, body, source)
-    optional = (image, summary, language)
-    if any(type(x) is not str for x in texts) or any(
-        x is not None and type(x) is not str for x in optional
+    kind = _FORMATS.get(body_format) if type(body_format) is str else None
+    if kind is None or not (
+        type(id_) is type(slug) is type(url) is type(title) is type(body) is type(source) is str
+        and type(image) in _OPTIONAL_TEXT
+        and type(summary) in _OPTIONAL_TEXT
+        and type(language) in _OPTIONAL_TEXT
     ):
         raise ValueError("not text")
     return Article(
@@ -241,9 +266,9 @@ def _article(plain: Sequence[Any]) -> Article:
         _time(published),
         _time(updated),
         body,
-        BodyFormat(body_format),
+        kind,
         source,
-        tuple(_author(a) for a in authors) if authors else (),
+        _authors(authors),
         _strs(categories),
         _strs(tags),
         image,
