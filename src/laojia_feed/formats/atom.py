@@ -1,13 +1,13 @@
 """Atom 1.0 (RFC 4287): serialize a :class:`~laojia_feed.model.FeedDocument` to bytes.
 
 Built with feedgen, avoiding its traps (PITFALLS.md): entries keep the document order
-(one feed extension appends them in turn), every entry's ``updated`` and ``published``
-come from the article and the feed's ``updated`` from ``doc.updated`` (never the
-clock), content is
-``type="html"`` (never feedgen's invalid ``type="CDATA"``). The image is a
-``<link rel="enclosure">`` and the hub and RFC 5005 links (and ``<fh:archive/>`` in
-an archive document) are added by that extension (feedgen drops ``rel`` on entry
-links and allows a fixed list of relations). Ids that are not absolute IRIs become
+(streamed into the feed in turn, :mod:`~laojia_feed.formats._stream`), every entry's
+``updated`` and ``published`` come from the article and the feed's ``updated`` from
+``doc.updated`` (never the clock), content is ``type="html"`` (never feedgen's invalid
+``type="CDATA"``). The image is a ``<link rel="enclosure">`` added to feedgen's entry
+element, and the hub and RFC 5005 links (and ``<fh:archive/>`` in an archive document)
+are written by a small feed extension (feedgen drops ``rel`` on entry links and allows
+a fixed list of relations). Ids that are not absolute IRIs become
 stable ``urn:uuid:`` ids (:func:`~laojia_feed.formats._common.atom_id`).
 
 No I/O: bytes out, the caller writes them.
@@ -52,22 +52,23 @@ _FH_ARCHIVE = f"{{{HISTORY_NS}}}archive"
 #: How the serialized feed ends: the entries go in front of it.
 _CLOSING = b"</feed>"
 
-#: Name under which our extension is registered on the feed and on each entry.
+#: Name under which our extension is registered on the feed.
 _EXTENSION = "laojia"
 
 
 class _FeedExtension:
-    """feedgen feed extension: links whose relation feedgen's fixed list may refuse,
-    ``<fh:archive/>``, and the entries.
+    """feedgen feed extension: links whose relation feedgen's fixed list may refuse and
+    ``<fh:archive/>``; it also keeps the ``<feed>`` element, for the entries to be
+    streamed into it.
 
-    Each entry is a feedgen ``FeedEntry`` turned into its ``<entry>`` by feedgen
-    (``atom_entry``), then given the enclosure link and ``xml:lang`` directly: one
-    extension for the whole feed instead of an extension instance per entry, and no
-    ``FeedEntry`` is kept once its element is in the feed.
+    Entries get no extension instance each: every entry is a feedgen ``FeedEntry``
+    turned into its ``<entry>`` by feedgen (``atom_entry``), then given the enclosure
+    link and ``xml:lang`` directly (:func:`_entry_element`), serialized and dropped
+    (:func:`~laojia_feed.formats._stream.stream_document`).
 
     feedgen 1.0 loses ``rel`` and ``type`` of entry links (``FeedEntry.atom_entry``
     rebinds its loop variable to the new element before reading them), so an image
-    link would come out as a second *alternate* link: it is written here instead.
+    link would come out as a second *alternate* link: it is added to the element instead.
     """
 
     def __init__(self) -> None:

@@ -2,7 +2,7 @@
 
 feedgen's traps (PITFALLS.md) and how this module avoids them:
 
-- items keep the document order: the channel extension appends them in turn;
+- items keep the document order: they are streamed into the channel in turn;
 - ``<channel><link>`` is the href of feedgen's *last* link: the self link goes first,
   the site URL last;
 - every date is written by :mod:`laojia_feed.dates` (English names, no locale
@@ -66,20 +66,20 @@ _FH_ARCHIVE = f"{{{HISTORY_NS}}}archive"
 #: How the serialized channel ends: the items go in front of it.
 _CLOSING = b"</channel></rss>"
 
-#: Name under which our extension is registered on the feed and on each entry.
+#: Name under which our extension is registered on the feed.
 _EXTENSION = "laojia"
 
 
 class _ChannelExtension:
     """feedgen feed extension: namespaces, the ``atom:link`` elements feedgen omits,
     ``lastBuildDate`` in the same RFC 822 style as the items (feedgen's own formatter
-    switches the process locale and writes UTC as ``+0000`` rather than ``GMT``), and
-    the items.
+    switches the process locale and writes UTC as ``+0000`` rather than ``GMT``); it
+    also keeps the ``<rss>`` element, for the items to be streamed into its channel.
 
-    Each item is a feedgen ``FeedEntry`` turned into its ``<item>`` by feedgen
-    (``rss_entry``), then given our few extra elements directly: one extension for the
-    whole feed instead of an extension instance per entry, and no ``FeedEntry`` is kept
-    once its element is in the channel.
+    Items get no extension instance each: every item is a feedgen ``FeedEntry`` turned
+    into its ``<item>`` by feedgen (``rss_entry``), then given our few extra elements
+    directly (:func:`_item_element`), serialized and dropped
+    (:func:`~laojia_feed.formats._stream.stream_document`).
     """
 
     def __init__(self) -> None:
