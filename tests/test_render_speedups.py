@@ -37,3 +37,37 @@ def test_single_html_block_takes_the_common_body() -> None:
 def test_single_html_block_refuses_what_markdown_changes() -> None:
     for body in ("<div>\n\n*a*", "<span>x</span>", "<div>a|b\n|-|-|", "x\n<div>", "<div>\r\n"):
         assert html._single_html_block(body) is None
+
+
+BASE = "https://example.com/2021/12/09/post/"
+#: Pieces of HTML bodies: blocks, inline markup, entities, brackets in attributes, text.
+_HTML_PIECES = st.sampled_from(
+    [
+        *("<p>", "</p>", "<div>", "</div>", "<h2>", "</h2>", "<b>", "</b>", "<br>", "<hr>"),
+        *("<li>", "<ul>", "<table>", "<td>", "<pre>\n", "<img alt='x'>", "<a title='a<b'>"),
+        *("<script>x</script>", "<!-- c -->", "&amp;", "&nbsp;", "&lt;", " ", "\n", "\t"),
+        *("中文字", "a", "word ", "e\u0301", "👍🏽", "\u3000", "x" * 30, "。", "<span>"),
+    ]
+)
+_HTML = st.lists(_HTML_PIECES, max_size=60).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_HTML, st.integers(min_value=-1, max_value=40), st.integers(min_value=1, max_value=64))
+def test_summary_from_a_prefix_is_the_summary_of_the_whole(
+    body: str, length: int, prefix: int
+) -> None:
+    content = html.sanitize(body, BASE)[0]
+    expected = html.summarize(html.html_to_text(content), length)
+    saved = html._MIN_PREFIX, html._PREFIX_PER_CHARACTER
+    html._MIN_PREFIX, html._PREFIX_PER_CHARACTER = prefix, 1  # cut early and often
+    try:
+        assert html._content_summary(content, length) == expected
+    finally:
+        html._MIN_PREFIX, html._PREFIX_PER_CHARACTER = saved
+
+
+def test_summary_of_a_long_body_reads_only_its_beginning() -> None:
+    content = "<p>" + "字" * 50 + "</p>" + "<p>later</p>" * 5000
+    assert html._content_summary(content, 20) == "字" * 20 + "…"
+    assert html._content_summary("<p>short</p>", 20) == "short"

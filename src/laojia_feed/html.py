@@ -229,7 +229,7 @@ _HTML_BLOCK_START = re.compile(
     "</?(?a:(?:" + "|".join(block_names) + r"))(?=\s|/?>|$)", re.IGNORECASE
 )
 #: A line markdown-it counts as blank (spaces and tabs only).
-_BLANK_LINE = re.compile(r"^[ \t]*$", re.MULTILINE)
+_BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|\Z)")
 #: A second line that could make the first one a table header (the table rule runs first).
 _TABLE_DELIMITER = re.compile(r"[ \t]*[|:\-]")
 
@@ -609,6 +609,18 @@ def _element_text(root: lxml.html.HtmlElement) -> Iterable[str]:
             yield node.tail
 
 
+def _parsed_text(html: str) -> str | None:
+    """The text of ``html`` (not too deep) through libxml2; None when it cannot parse it."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(html, parser=_lxml_parser())
+    except (lxml.etree.LxmlError, ValueError, AssertionError):
+        return None
+    return _normalize_text("".join(_element_text(root)))
+
+
 def html_to_text(html: str) -> str:
     """The plain text of HTML: entities decoded, blocks on their own lines, spaces collapsed.
 
@@ -621,14 +633,38 @@ def html_to_text(html: str) -> str:
         return ""
     if _too_deep(html):
         return _normalize_text(_tokenized_text(html))
-    import lxml.etree
-    import lxml.html
+    text = _parsed_text(html)
+    return _normalize_text(_tokenized_text(html)) if text is None else text
 
-    try:
-        root = lxml.html.document_fromstring(html, parser=_lxml_parser())
-    except (lxml.etree.LxmlError, ValueError, AssertionError):
-        return _normalize_text(_tokenized_text(html))
-    return _normalize_text("".join(_element_text(root)))
+
+#: Where a ``<`` of serialized HTML may not start a tag: inside an attribute value.
+_BRACKET_IN_VALUE = re.compile(r'="[^"]*<')
+
+#: HTML characters parsed first per summary character (grown fourfold when too few).
+_PREFIX_PER_CHARACTER = 8
+_MIN_PREFIX = 4096
+
+
+def _content_summary(content: str, length: int) -> str:
+    """``summarize(html_to_text(content), length)`` for sanitized ``content``, parsing
+    only a prefix of it when that prefix holds enough text.
+
+    The prefix ends just before a tag, so its text is the beginning of the whole text
+    (libxml2 keeps document order); once that text is longer than ``length`` + 1
+    characters, the cut (which looks at ``length`` + 1 characters) is the same.
+    """
+    if length < 1 or _BRACKET_IN_VALUE.search(content) or _too_deep(content):
+        return summarize(html_to_text(content), length)
+    size = max(_MIN_PREFIX, _PREFIX_PER_CHARACTER * length)
+    while size < len(content):
+        cut = content.rfind("<", 0, size)
+        text = _parsed_text(content[:cut]) if cut > 0 else None
+        if text is not None:
+            line = one_line(text)
+            if len(line) > length + 1:
+                return summarize(line, length)
+        size *= 4
+    return summarize(html_to_text(content), length)
 
 
 # ---------------------------------------------------------------------------
@@ -740,7 +776,7 @@ def render(article: Article, site: Site) -> Rendered:
     elif excerpt_text:
         summary = excerpt_text
     else:  # no marker, or nothing before it
-        summary = summarize(html_to_text(content), site.summary_length)
+        summary = _content_summary(content, site.summary_length)
     short = excerpt.strip() or _paragraph(summary)
     content_html = content if site.full_content else short
     size = max(
