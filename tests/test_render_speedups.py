@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from laojia_feed import html
+from laojia_feed.build import build
+from laojia_feed.model import Site
 
 #: Pieces of Markdown bodies, so that random text hits block tags, blank lines and tables.
 _MARKDOWN_PIECES = st.sampled_from(
@@ -71,3 +76,32 @@ def test_summary_of_a_long_body_reads_only_its_beginning() -> None:
     content = "<p>" + "字" * 50 + "</p>" + "<p>later</p>" * 5000
     assert html._content_summary(content, 20) == "字" * 20 + "…"
     assert html._content_summary("<p>short</p>", 20) == "short"
+
+
+def _posts(folder: Path) -> Path:
+    posts = folder / "posts"
+    posts.mkdir()
+    for number in range(12):
+        body = f"<div><p>第{number}篇 <script>x</script><a href='/p/{number}'>link</a></p></div>\n"
+        if number % 3 == 0:
+            body = f"## Title {number}\n\nSome *Markdown* text, [a link](../{number}/).\n"
+        (posts / f"post-{number:02}.md").write_text(
+            f"---\ntitle: Post {number}\ndate: 2021-01-{number + 1:02}T08:00:00+08:00\n"
+            f"categories: [c{number % 2}]\n---\n{body}",
+            encoding="utf-8",
+        )
+    return posts
+
+
+def test_bodies_rendered_on_two_processes_give_the_same_build(tmp_path: Path) -> None:
+    posts = _posts(tmp_path)
+    results = []
+    for jobs in (1, 2):
+        site = Site(url="https://example.com/", budget=None, jobs=jobs, category_feeds=True)
+        out = tmp_path / f"out{jobs}"
+        result = build(posts, out, site, now=datetime(2022, 1, 1, tzinfo=UTC))
+        files = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+        results.append((files, result.diagnostics))
+    assert len(results[0][0]) > 3
+    assert any("script" in d.message for d in results[0][1])
+    assert results[0] == results[1]

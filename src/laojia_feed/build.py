@@ -16,6 +16,7 @@ category that disappears stay as they were last written.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -119,6 +120,13 @@ def estimated_size(item: FeedItem) -> int:
     return len(text.encode("utf-8")) + escapes + _ITEM_OVERHEAD
 
 
+def render_chunk(site: Site, articles: Sequence[Article]) -> list[Rendered]:
+    """The rendered body of each article (the work of one process in :meth:`Bodies.prefetch`)."""
+    from . import html
+
+    return [html.render(article, site) for article in articles]
+
+
 class Bodies:
     """Each article's body rendered once; its sanitizer notes reported once."""
 
@@ -127,15 +135,34 @@ class Bodies:
         self._posts = posts
         self._report = report
         self._done: dict[str, Rendered] = {}
+        self._ready: dict[str, Rendered] = {}
+
+    def prefetch(self, articles: Iterable[Article]) -> None:
+        """Render ``articles`` ahead, on every core when there are many (see
+        :func:`parallel.map_chunks`); each is still reported when first asked for."""
+        from . import parallel  # here: a build that renders little never starts a pool
+
+        unique: dict[str, Article] = {}
+        for article in articles:
+            if article.id not in self._done:
+                unique.setdefault(article.id, article)
+        todo = list(unique.values())
+        if parallel.worker_count(self._site.jobs, len(todo)) <= 1:
+            return  # rendering on demand costs the same
+        work = functools.partial(render_chunk, self._site)
+        for article, rendered in zip(
+            todo, parallel.map_chunks(work, todo, jobs=self._site.jobs), strict=True
+        ):
+            self._ready[article.id] = rendered
 
     def __call__(self, article: Article) -> Rendered:
         """The rendered body of ``article``."""
         found = self._done.get(article.id)
         if found is not None:
             return found
-        from . import html  # here: a rebuild that renders nothing never imports Markdown
-
-        rendered = html.render(article, self._site)
+        rendered = self._ready.pop(article.id, None)
+        if rendered is None:
+            rendered = render_chunk(self._site, [article])[0]
         self._done[article.id] = rendered
         where = display_path(self._posts, article.source_path)
         for note in rendered.notes:
@@ -410,6 +437,10 @@ def plan_files(
     limited = articles[: site.limit] if site.limit is not None else articles
     main = FeedPlan("", site, tuple(limited), feed_urls(site))
     groups = taxonomy_plans(site, articles, builder.report, str(out))
+    if site.budget is None:  # every listed post is rendered: render them all at once
+        builder.bodies.prefetch(
+            [*main.articles, *(a for _t, ps in groups for p in ps for a in p.articles)]
+        )
     chosen = within_budget(main.articles, site, builder.bodies)
     term_chosen = [
         (plan, within_budget(plan.articles, site, builder.bodies))
