@@ -641,8 +641,8 @@ def html_to_text(html: str) -> str:
 _BRACKET_IN_VALUE = re.compile(r'="[^"]*<')
 
 #: HTML characters parsed first per summary character (grown fourfold when too few).
-_PREFIX_PER_CHARACTER = 8
-_MIN_PREFIX = 4096
+_PREFIX_PER_CHARACTER = 4
+_MIN_PREFIX = 512
 
 
 def _content_summary(content: str, length: int) -> str:
