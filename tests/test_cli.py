@@ -172,8 +172,7 @@ def test_check_github_annotations(posts: Path) -> None:
     (posts / "bad.md").write_text("---\ntitle: x\ndate: 2021-13-01\n---\nbody\n")
     result = run("check", str(posts), "--format", "github", "--site-url", "https://a.org/")
     assert result.exit_code == 1
-    assert result.output.startswith(f"::error file={posts}/bad.md")
-    assert "::date: " in result.output
+    assert result.output.startswith(f"::error file={posts}/bad.md,line=3::date: ")
 
 
 def test_quiet_hides_warnings_but_not_errors(tmp_path: Path, posts: Path) -> None:

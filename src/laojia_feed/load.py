@@ -7,6 +7,7 @@ the others from loading.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -104,7 +105,7 @@ def load_post(
         return Outcome(diagnostics=tuple(report.found))
     ctx = fields.Context(site=site, tz=tz, relpath=found.relpath)
     parsed = fields.parse_fields(raw.meta, ctx, display)
-    diagnostics = (*report.found, *parsed.diagnostics)
+    diagnostics = with_lines((*report.found, *parsed.diagnostics), text, raw.body_line)
     reason = fields.exclusion(parsed.values)
     if reason is not None:  # quietly, but an unclear flag that failed closed is worth a word
         flags = tuple(d for d in parsed.diagnostics if d.field in {"draft", "published"})
@@ -115,6 +116,32 @@ def load_post(
     if article.published > now and not site.include_future:
         return Outcome(excluded=Exclusion.FUTURE, diagnostics=diagnostics)
     return Outcome(article=article, diagnostics=diagnostics)
+
+
+def key_line(front: str, key: str) -> int | None:
+    """The 1-based line where ``key`` is set in front-matter text (YAML, TOML or JSON)."""
+    pattern = rf'^[ \t]*(?:"{re.escape(key)}"|{re.escape(key)})[ \t]*[:=]'
+    match = re.search(pattern, front, flags=re.MULTILINE)
+    return front.count("\n", 0, match.start()) + 1 if match else None
+
+
+def with_lines(
+    diagnostics: tuple[Diagnostic, ...], text: str, body_line: int
+) -> tuple[Diagnostic, ...]:
+    """Diagnostics about a front-matter key, with the line that sets it (for editors and CI)."""
+    if not diagnostics:
+        return diagnostics
+    front = "\n".join(text.split("\n", body_line - 1)[: body_line - 1])
+    return tuple(
+        replace(d, line=key_line(front, d.field))
+        if d.line is None and d.field not in _PSEUDO_FIELDS
+        else d
+        for d in diagnostics
+    )
+
+
+#: Diagnostic fields that are not front-matter keys.
+_PSEUDO_FIELDS = frozenset({"file", "front matter", "body"})
 
 
 def load_posts(
