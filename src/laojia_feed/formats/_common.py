@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
@@ -268,6 +268,21 @@ def _clean_item(item: FeedItem) -> FeedItem:
         notes=item.rendered.notes,
     )
     return FeedItem(article=clean_article, rendered=rendered)
+
+
+def render_clean(
+    serialize: Callable[[FeedDocument, str | None], bytes],
+    doc: FeedDocument,
+    stylesheet: str | None,
+) -> bytes:
+    """``serialize(doc)``; if lxml refuses some text, again with forbidden characters removed.
+
+    Clean documents cost nothing extra; the cleaning pass runs only when needed.
+    """
+    try:
+        return serialize(doc, stylesheet)
+    except ValueError:
+        return serialize(clean_document(doc), stylesheet)
 
 
 def clean_document(doc: FeedDocument) -> FeedDocument:

@@ -25,7 +25,6 @@ from laojia_feed.formats._common import (
     GENERATOR_VERSION,
     HISTORY_NS,
     atom_id,
-    clean_document,
     feed_author,
     feed_title,
     image_type,
@@ -35,6 +34,7 @@ from laojia_feed.formats._common import (
     item_terms,
     item_title,
     normalize_time,
+    render_clean,
     site_url,
 )
 from laojia_feed.formats._stream import stream_document
@@ -100,10 +100,7 @@ def render_atom(doc: FeedDocument, *, stylesheet: str | None = None) -> bytes:
     ``stylesheet``: URL of an XSL stylesheet announced with ``<?xml-stylesheet?>``.
     Characters XML forbids are removed if any text still holds one; never raises for them.
     """
-    try:
-        return _serialize(doc, stylesheet)
-    except ValueError:
-        return _serialize(clean_document(doc), stylesheet)
+    return render_clean(_serialize, doc, stylesheet)
 
 
 def _person(author: Author) -> dict[str, str]:

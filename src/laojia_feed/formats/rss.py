@@ -31,7 +31,6 @@ from laojia_feed.formats._common import (
     GENERATOR_URI,
     GENERATOR_VERSION,
     HISTORY_NS,
-    clean_document,
     feed_description,
     feed_title,
     image_type,
@@ -42,6 +41,7 @@ from laojia_feed.formats._common import (
     item_terms,
     item_title,
     normalize_time,
+    render_clean,
     rfc822,
     rfc3339,
     site_url,
@@ -120,10 +120,7 @@ def render_rss(doc: FeedDocument, *, stylesheet: str | None = None) -> bytes:
     ``stylesheet``: URL of an XSL stylesheet announced with ``<?xml-stylesheet?>``.
     Characters XML forbids are removed if any text still holds one; never raises for them.
     """
-    try:
-        return _serialize(doc, stylesheet)
-    except ValueError:
-        return _serialize(clean_document(doc), stylesheet)
+    return render_clean(_serialize, doc, stylesheet)
 
 
 def _serialize(doc: FeedDocument, stylesheet: str | None) -> bytes:
