@@ -12,6 +12,7 @@ import html
 import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -250,13 +251,52 @@ def build(posts: Path, out: Path, ping: bool, check_thumbnails: bool, **flags: A
     """
     from .build import build_from
 
-    config, load = _configure_and_load(posts, flags)
+    config = _configure(posts, flags)
+    used = config.posts or posts
+    digest = None
+    if config.site.cache_dir is not None and not ping and not check_thumbnails:
+        digest = _replay_unchanged(config, posts, used, out, flags)
+    load = _load(config, used, flags)
     checker = _thumbnail_checker() if check_thumbnails else None
-    result = build_from(load, config.posts or posts, out, config.site, check_thumbnails=checker)
+    result = build_from(load, used, out, config.site, check_thumbnails=checker)
     diagnostics = config.diagnostics + result.all_diagnostics
     if ping:
         diagnostics += _ping(result, config.site)
     announce(diagnostics, flags, summary_line(load, result, out))
+    if digest is not None:
+        from . import cache
+
+        unchanged = replace(result, feeds=tuple(replace(f, changed=False) for f in result.feeds))
+        summary = summary_line(load, unchanged, out)
+        cache.remember_run(
+            config.site, str(used), str(out), digest, load, result.all_diagnostics, summary
+        )
+    sys.exit(exit_code(diagnostics))
+
+
+def _replay_unchanged(
+    config: Config, posts: Path, used: Path, out: Path, flags: Mapping[str, Any]
+) -> str | None:
+    """The no-change fast path: when nothing the last run depended on changed (see
+    :func:`laojia_feed.cache.replay_run`), print what it printed and exit with its code,
+    without reading a post. Otherwise the digest of this run's inputs, for the record."""
+    from . import cache
+
+    digest = cache.run_digest(
+        config.site,
+        str(used),
+        str(out),
+        (str(posts), str(out)),
+        config.source,
+        config.diagnostics,
+    )
+    if digest is None:
+        return None
+    known = cache.replay_run(config.site, str(used), str(out), digest)
+    if known is None:
+        return digest
+    diagnostics = config.diagnostics + known[0]
+    announce(diagnostics, flags, known[1])
     sys.exit(exit_code(diagnostics))
 
 
@@ -273,14 +313,24 @@ def check(posts: Path, **flags: Any) -> None:
 
 def _configure_and_load(posts: Path, flags: Mapping[str, Any]) -> tuple[Config, LoadResult]:
     """Configuration (exiting on its errors), then every post, with a progress bar."""
-    from .load import load_articles
+    config = _configure(posts, flags)
+    return config, _load(config, config.posts or posts, flags)
 
+
+def _configure(posts: Path, flags: Mapping[str, Any]) -> Config:
+    """The configuration of a run; reports its errors and exits on them."""
     config = configure(posts, flags)
     if not config.ok:
         _finish(config.diagnostics, flags)
+    return config
+
+
+def _load(config: Config, posts: Path, flags: Mapping[str, Any]) -> LoadResult:
+    """Every post under ``posts``, with a progress bar."""
+    from .load import load_articles
+
     with Progress(enabled=verbosity(flags) >= 0 and flags["style"] == "text") as progress:
-        load = load_articles(config.posts or posts, config.site, progress=progress)
-    return config, load
+        return load_articles(posts, config.site, progress=progress)
 
 
 def announce(diagnostics: Sequence[Diagnostic], flags: Mapping[str, Any], summary: str) -> None:
