@@ -32,6 +32,7 @@ tag_feeds = true
 archives = true
 archive_size = 30
 stylesheet = "default"
+id_style = "jekyll"
 cache_dir = ".cache/laojia-feed"
 jobs = 2
 
@@ -92,6 +93,7 @@ def test_every_key_is_applied(tmp_path: Path) -> None:
     assert site.hub == "https://hub.example.net"
     assert site.category_feeds and site.tag_feeds and site.archives
     assert (site.archive_size, site.stylesheet) == (30, "default")
+    assert site.id_style == "jekyll"
     assert (site.cache_dir, site.jobs) == (".cache/laojia-feed", 2)
 
 

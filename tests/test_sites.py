@@ -333,6 +333,7 @@ def test_jekyll_site(tmp_path: Path) -> None:
         "url": "https://blog.example.org/notes/",
         "permalink": ":categories/:year/:month/:day/:slug/",
         "outputs": {"atom": "atom.xml"},
+        "id_style": "jekyll",
         "limit": 20,
         "full_content": False,
     }

@@ -101,6 +101,13 @@ def _jobs(raw: object) -> int | None:
     return raw
 
 
+def _id_style(raw: object) -> str:
+    text = _nonempty(raw)
+    if text not in {"permalink", "jekyll"}:
+        raise FieldError(f'expected "permalink" or "jekyll", got {text!r}')
+    return text
+
+
 def _summary_length(raw: object) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int) or not 20 <= raw <= 10_000:
         raise FieldError(f"expected a number of characters from 20 to 10000, got {raw!r}")
@@ -225,6 +232,7 @@ KEYS: Mapping[str, Key] = MappingProxyType(
         "stylesheet": Key("stylesheet", _text, 'XSL stylesheet href; "default" ships feed.xsl'),
         "cache_dir": Key("cache_dir", _cache_dir, "Incremental build cache folder (opt-in)"),
         "jobs": Key("jobs", _jobs, "Processes for reading posts (0 = automatic, 1 = one)"),
+        "id_style": Key("id_style", _id_style, 'Entry ids: "permalink" or "jekyll"'),
         "outputs": Key("outputs", _outputs, "Feed file names; \"\" disables one"),
     }
 )  # fmt: skip

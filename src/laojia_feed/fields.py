@@ -11,6 +11,7 @@ naming the file and the field.
 from __future__ import annotations
 
 import html as html_lib
+import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -520,9 +521,18 @@ _ID_SCHEMES = frozenset({"http", "https", "tag", "urn"})
 _URI_ID = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):\S+$")
 
 
-def stable_id(explicit: str | None, url: str, published: datetime) -> str:
+def stable_id(
+    explicit: str | None, url: str, published: datetime, style: str = "permalink", slug: str = ""
+) -> str:
     """The entry id: an explicit http(s)/tag/urn URI as is, other explicit ids as a tag URI
-    (``/`` escaped, so no dot segments), else the URL."""
+    (``/`` escaped, so no dot segments), else the URL — or, in the ``jekyll`` style,
+    jekyll-feed's id (the URL's folder plus the slug), so a site moving from jekyll-feed
+    does not show every post again to its subscribers."""
+    if explicit is None and style == "jekyll":
+        parts = urlsplit(url)
+        folder = posixpath.dirname(parts.path.rstrip("/"))
+        path = f"{folder.rstrip('/')}/{quote(slug, safe='')}"
+        return f"{parts.scheme}://{parts.netloc}{path}"
     if explicit is None:
         return url
     uri = _URI_ID.match(explicit)
@@ -564,7 +574,7 @@ def make_article(
     facts = permalinks.PostFacts(published.astimezone(tz), slug, categories, relpath, meta)
     url = values["permalink"] or permalink_for(site, facts)
     return Article(
-        id=stable_id(values["id"], url, published),
+        id=stable_id(values["id"], url, published, site.id_style, slug),
         slug=slug,
         url=url,
         title=values["title"],

@@ -233,6 +233,9 @@ class Site:
     cache_dir: str | None = None
     #: Processes for per-post work (None: automatic by size and cores; 1: in-process).
     jobs: int | None = None
+    #: Entry ids without an explicit ``id``: ``"permalink"`` (the post URL, as Hugo and
+    #: hexo-generator-feed do) or ``"jekyll"`` (jekyll-feed's: URL folder + slug).
+    id_style: str = "permalink"
 
     @property
     def is_placeholder(self) -> bool:

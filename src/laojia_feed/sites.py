@@ -363,6 +363,7 @@ def jekyll_settings(config: Mapping[str, object]) -> dict[str, object]:
     feed = _mapping(config.get("feed"))
     path = _scalar(feed.get("path"))
     settings["outputs"] = {"atom": path.lstrip("/") if path else "feed.xml"}
+    settings["id_style"] = "jekyll"  # jekyll-feed's ids, so subscribers see no re-broadcast
     if "posts_limit" in feed and (limit := _limit(feed["posts_limit"])) is not None:
         settings["limit"] = limit
     if feed.get("excerpt_only") is True:
