@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from laojia_feed import cache, load
 from laojia_feed.build import build
+from laojia_feed.cli import cli
 from laojia_feed.model import Site
 from test_parallel import SITE, feeds, write_corpus
 
@@ -201,3 +205,171 @@ def test_damaged_article_fields_are_refused(corpus: Path) -> None:
         fields[index] = ("ok", 3)
         with pytest.raises((ValueError, TypeError)):
             cache.outcome_from_plain((tuple(fields), None, ()))
+
+
+# ---------------------------------------------------------------------------
+# The command line's no-change fast path (the last-run record)
+
+CONFIG = 'url = "https://blog.example.org/"\ntitle = "老家"\ntimezone = "Asia/Shanghai"\n'
+
+
+@pytest.fixture
+def site_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A posts folder with no future post, its config file beside it; run from there."""
+    write_corpus(tmp_path / "posts")
+    (tmp_path / "posts" / "future.md").unlink()
+    (tmp_path / "laojia-feed.toml").write_text(CONFIG, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def count_cli_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record each time a cached run loads the posts (the fast path never does)."""
+    calls: list[str] = []
+    real = load.load_articles
+
+    def spy(posts, site=None, **kwargs):  # type: ignore[no-untyped-def]
+        if site is not None and site.cache_dir is not None:
+            calls.append(str(posts))
+        return real(posts, site, **kwargs)
+
+    monkeypatch.setattr(load, "load_articles", spy)
+    return calls
+
+
+def run_build(out: str, *args: str, cached: bool = True) -> Result:
+    command = ["build", "posts", "--out", out, "--jobs", "1", *args]
+    command += ["--cache-dir", "cache"] if cached else []
+    return CliRunner().invoke(cli, command, catch_exceptions=False)
+
+
+def forget_run(site_dir: Path) -> None:
+    for record in (site_dir / "cache").glob("run-*.json"):
+        record.unlink()
+
+
+def test_fast_path_prints_what_the_normal_path_prints(
+    site_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loads = count_cli_loads(monkeypatch)
+    first = run_build("out")
+    assert first.exit_code == 1  # broken.md and bad-date.md
+    assert len(loads) == 1
+    for style in (["--format", "text"], ["--format", "github"], ["-v"], ["-q"]):
+        forget_run(site_dir)
+        normal = run_build("out", *style)  # nothing changed, answered by the manifest
+        assert len(loads) == 2
+        fast = run_build("out", *style)
+        assert len(loads) == 2, "the fast path loaded the posts"
+        assert (fast.exit_code, fast.output) == (normal.exit_code, normal.output)
+        loads.pop()
+    assert "unchanged" in fast.output or "-q" in style
+    assert ", unchanged)" in run_build("out").output
+    assert feeds(site_dir / "out") == feeds_of_plain_run(site_dir)
+
+
+def feeds_of_plain_run(site_dir: Path, *args: str) -> dict[str, bytes]:
+    shutil.rmtree(site_dir / "plain", ignore_errors=True)
+    run_build("plain", *args, cached=False)
+    return feeds(site_dir / "plain")
+
+
+def _edit_post(site_dir: Path) -> None:
+    post = site_dir / "posts" / "p005.html"
+    post.write_text(post.read_text("utf-8").replace("第5篇新闻", "第5篇 改过"), "utf-8")
+
+
+def _add_post(site_dir: Path) -> None:
+    (site_dir / "posts" / "new.md").write_text("---\ntitle: 新\ndate: 2023-04-01\n---\n新\n")
+
+
+def _edit_config(site_dir: Path) -> None:
+    (site_dir / "laojia-feed.toml").write_text(CONFIG.replace("老家", "新家"), "utf-8")
+
+
+def _touch_config(site_dir: Path) -> None:
+    os.utime(site_dir / "laojia-feed.toml", ns=(1, 1))
+
+
+def _delete_output(site_dir: Path) -> None:
+    (site_dir / "out" / "feed.json").unlink()
+
+
+def _rewrite_output(site_dir: Path) -> None:
+    (site_dir / "out" / "atom.xml").write_bytes(b"<feed/>")
+
+
+def _foreign_record(site_dir: Path) -> None:
+    for record in (site_dir / "cache").glob("run-*.json"):
+        record.chmod(0o666)
+
+
+def _damaged_record(site_dir: Path) -> None:
+    for record in (site_dir / "cache").glob("run-*.json"):
+        record.write_bytes(b'{"format": 1, "digest": []}')
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _edit_post,
+        _add_post,
+        _edit_config,
+        _touch_config,
+        _delete_output,
+        _rewrite_output,
+        _foreign_record,
+        _damaged_record,
+    ],
+)
+def test_any_change_takes_the_normal_path(
+    site_dir: Path, monkeypatch: pytest.MonkeyPatch, change: Callable[[Path], None]
+) -> None:
+    loads = count_cli_loads(monkeypatch)
+    run_build("out")
+    run_build("out")
+    assert len(loads) == 1  # the second run was answered by the record
+    change(site_dir)
+    changed = run_build("out")
+    assert len(loads) == 2, "a change went unnoticed"
+    assert feeds(site_dir / "out") == feeds_of_plain_run(site_dir)
+    again = run_build("out")
+    assert len(loads) == 2  # recorded again: the next run is fast
+    assert (again.exit_code, again.output) == (
+        changed.exit_code,
+        changed.output.replace("MiB)", "MiB, unchanged)").replace("KiB)", "KiB, unchanged)"),
+    )
+
+
+@pytest.mark.parametrize("flag", [["--title", "别名"], ["--summary-only"], ["--limit", "3"]])
+def test_changed_flags_take_the_normal_path(
+    site_dir: Path, monkeypatch: pytest.MonkeyPatch, flag: list[str]
+) -> None:
+    loads = count_cli_loads(monkeypatch)
+    run_build("out")
+    run_build("out", *flag)
+    assert len(loads) == 2
+    assert feeds(site_dir / "out") == feeds_of_plain_run(site_dir, *flag)
+
+
+def test_network_flags_and_other_out_take_the_normal_path(
+    site_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loads = count_cli_loads(monkeypatch)
+    run_build("out")
+    run_build("out", "--ping")  # no hub: a warning, no request
+    run_build(str(site_dir / "out"))  # the same folder, printed differently
+    assert len(loads) == 3
+
+
+def test_future_posts_leave_no_record_and_are_loaded_each_time(
+    site_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (site_dir / "posts" / "future.md").write_text(
+        "---\ntitle: 未来\ndate: 2999-01-01 00:00\n---\n未来\n", encoding="utf-8"
+    )
+    loads = count_cli_loads(monkeypatch)
+    run_build("out")
+    run_build("out")
+    assert len(loads) == 2  # the day it falls due is only known by reading it
+    assert not list((site_dir / "cache").glob("run-*.json"))

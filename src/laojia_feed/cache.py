@@ -1,6 +1,6 @@
 """The opt-in incremental build cache (``--cache-dir`` / ``cache_dir``): skip work already done.
 
-Two files per site in the cache folder, each written atomically:
+Three files per site in the cache folder, each written atomically:
 
 * ``posts-<key>.marshal``: each post's load outcome, keyed by its file identity
   (relative path, size, mtime in ns, inode) and the hash of its bytes. A post whose
@@ -8,12 +8,17 @@ Two files per site in the cache folder, each written atomically:
 * ``build-<key>.json``: the digest of every input of the last build and the hash of
   every file it wrote. When the inputs are the same and the output folder still holds
   those bytes, nothing is rendered, serialized or written.
+* ``run-<key>.json`` (the command line only): what the last ``laojia-feed build``
+  printed, the digest of its inputs from file identities alone, and the identity of
+  every file it left in the output folder. When nothing changed, the command prints
+  it again without reading a post (see :func:`replay_run`).
 
 The digest covers laojia-feed's version, every site setting, and every post's bytes
 and outcome. Posts excluded as future are never cached: they are parsed on every
 build, so the day one becomes due, the digest changes and the feeds are rebuilt.
 
-Plain data only (marshal of tuples, strings and numbers; JSON for the manifest):
+Plain data only (marshal of tuples, strings and numbers; JSON for the manifest and
+the run record):
 never pickle, which would run code from a folder someone else might write. Cache
 files are read only when this user owns them and nobody else may write them (nor
 their folder); anything unreadable, foreign, corrupt or of another version is
@@ -114,9 +119,14 @@ def _read_trusted(path: Path) -> bytes | None:
 
 
 def _write(folder: Path, name: str, data: bytes) -> None:
-    """Write a cache file atomically; a cache that cannot be written is only slower."""
+    """Write a cache file atomically; a cache that cannot be written is only slower.
+
+    A file already there that would not be trusted (see :func:`_trusted`) is removed
+    first, so that equal bytes do not leave it in place, ignored on every run."""
     try:
         output.ensure_dir(folder)
+        if (folder / name).exists() and not _trusted(folder / name):
+            (folder / name).unlink()
         output.write_atomic(folder, name, data)
     except (OSError, ValueError):
         pass
