@@ -192,8 +192,9 @@ class Site:
     author: Author | None = None
     #: IANA time zone applied to dates written without one.
     timezone: str = "Asia/Shanghai"
-    #: Permalink pattern for posts without ``permalink``/``url``: ``:year :month :day :slug``
-    #: ``:title`` (same as slug) and ``:category`` are replaced.
+    #: Permalink pattern for posts without ``permalink``/``url``, e.g. ``:year/:month/:slug/``;
+    #: every token is listed in :data:`laojia_feed.permalinks.TOKENS` (``:category`` is the
+    #: last category with its parents, as in Hexo).
     permalink: str = ":year/:month/:day/:slug/"
     #: Feed file names.
     outputs: OutputNames = OutputNames()
