@@ -13,6 +13,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import laojia_feed.frontmatter as fm_module
 from helpers import refused_by, warned
 from laojia_feed.decode import decode_text
 from laojia_feed.frontmatter import (
@@ -487,3 +488,133 @@ def test_random_bytes_through_decode_and_split(data: bytes) -> None:
 def test_yaml_global_resolver_tables_are_untouched() -> None:
     assert yaml.load("a: no\nb: 1.10", Loader=yaml.SafeLoader) == {"a": False, "b": 1.1}
     assert yaml.load("a: no", Loader=yaml.CSafeLoader) == {"a": False}
+
+
+# --- the fast strict-YAML constructor against PyYAML's --------------------------------------
+
+
+class _ReferenceYAMLHandler(StrictYAMLHandler):
+    """The strict YAML handler as it was: PyYAML's own constructor over _StrictLoader."""
+
+    def parse(self, front: str, first_line: int, duplicates: list[str]) -> object:
+        loader = fm_module._StrictLoader(front)
+        try:
+            with fm_module._wrap_errors(
+                lambda exc, line: fm_module._yaml_error(exc, line, front), first_line
+            ):
+                if sum(front.count(c) for c in "[{-?:") > fm_module._SHALLOW_YAML_BOUND:
+                    fm_module._check_yaml_depth(front)
+                data = loader.get_single_data()
+        finally:
+            loader.dispose()
+        for key, line in loader.duplicates:
+            duplicates.append(
+                f'duplicate key "{key}" at line {first_line + line}; the last value is used'
+            )
+        return data
+
+
+def _outcome(handler: StrictYAMLHandler, front: str) -> tuple[str, object, list[str]]:
+    """What loading ``front`` gives: ("ok", data, warnings) or ("error", message, warnings)."""
+    messages: list[str] = []
+    try:
+        data = handler.load(front, first_line=3, warn=messages.append)
+    except FieldError as exc:
+        return "error", str(exc), messages
+    return "ok", data, messages
+
+
+def _shape(value: object, seen: dict[int, int] | None = None) -> object:
+    """``value`` with each list/dict numbered by first visit: shows sharing and cycles."""
+    seen = {} if seen is None else seen
+    if isinstance(value, list | dict):
+        if id(value) in seen:
+            return ("ref", seen[id(value)])
+        seen[id(value)] = len(seen)
+        if isinstance(value, list):
+            return ("list", seen[id(value)], [_shape(item, seen) for item in value])
+        items = [(_shape(k, seen), _shape(v, seen)) for k, v in value.items()]
+        return ("dict", seen[id(value)], items)
+    return (type(value).__name__, value)
+
+
+def _raw_outcome(front: str, fast: bool) -> tuple[str, object, object]:
+    """The parsed data (before cleaning) and duplicates, or the error, of one constructor."""
+    loader = (fm_module._FastStrictLoader if fast else fm_module._StrictLoader)(front)
+    try:
+        if fast:
+            node = loader.get_single_node()
+            data = None if node is None else fm_module._construct_strict(node, loader.duplicates)
+        else:
+            data = loader.get_single_data()
+    except yaml.YAMLError as exc:
+        return "error", type(exc).__name__, fm_module._yaml_error(exc, 1, front)
+    except RecursionError:
+        return "error", "RecursionError", ""
+    finally:
+        loader.dispose()
+    return "ok", _shape(data), loader.duplicates
+
+
+_YAML_TOKENS = [
+    "a", "b", "key", "null", "~", "Null", "", "no", "1.10", "2021-12-09", "10:00", "é", "标题",
+    ":", ": ", "- ", "\n", "  ", "\t", "? ", "<<: ", "#c", "---", "...", "|\n  x", ">\n  y",
+    "&x ", "*x", "&y ", "*y", "!!str ", "!!null ", "!!seq ", "!!map ", "!!int ", "!!binary ",
+    "!!set ", "!foo ", "! ", "!!python/name:os.system ", "!!python/object:x ", "!<tag:x> ",
+    "[", "]", "{", "}", ", ", "'q'", '"d\\x01"', '"\\u0000"', "\x01", "%YAML 1.1\n",
+]  # fmt: skip
+
+_yaml_ish = st.lists(st.sampled_from(_YAML_TOKENS), max_size=40).map("".join)
+_KEYS = st.sampled_from(["a", "b", "c", "~", "null", "'a'", "? [x]", "!!str a", "*x", "&x a"])
+_VALUES = st.sampled_from(
+    ["1", "null", "", "*x", "*y", "&x [1, *x]", "&y {a: *x}", "!!map [1]", "!!seq {a: 1}",
+     "!!str [1]", "!!null {}", "!!null ~", "!!python/tuple []", "!foo {a: 1}", "!!binary abc",
+     "[a, [b, {c: d}]]", "{a: 1, a: 2}", "&x {k: v, k: w}", '"x\\ty"', "'it''s'"]
+)  # fmt: skip
+_line = st.tuples(st.sampled_from(["", "  ", "- "]), _KEYS, _VALUES).map(
+    lambda p: f"{p[0]}{p[1]}: {p[2]}"
+)
+_mapping_ish = st.lists(_line, max_size=12).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_yaml_ish, _mapping_ish))
+def test_fast_yaml_constructor_matches_pyyaml(front: str) -> None:
+    assert _raw_outcome(front, fast=True) == _raw_outcome(front, fast=False)
+    assert _outcome(StrictYAMLHandler(), front) == _outcome(_ReferenceYAMLHandler(), front)
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "a: &x [1, *x]",
+        "a: &x {b: *x}",
+        "a: &x [1]\nb: *x\nc: [*x, *x]",
+        "a: {b: 1, b: 2}\na: {c: 1, c: 2}\nd: [{e: 1, e: 2}]",
+        "a: !!map [1]\nb: !!python/name:x ''",
+        "a: !!seq {b: 1}\nb: !!str [1]",
+        "a: [!!str [1]]\nb: !!python/name:x ''",
+        "? [x]\n: 1",
+        "&x a: *x",
+        "a: !!null",
+        "a: ! null\nb: !!str null\nc: 'null'\nd: null\ne:\nf: Null\ng: NULL\nh: ~\ni: nul",
+        "a: 1\n---\nb: 2",
+        "a: *nowhere",
+        "- a\n- b",
+        "!!python/object/apply:os.system [ls]",
+    ],
+)
+def test_fast_yaml_constructor_matches_pyyaml_on_edge_cases(front: str) -> None:
+    assert _raw_outcome(front, fast=True) == _raw_outcome(front, fast=False)
+    assert _outcome(StrictYAMLHandler(), front) == _outcome(_ReferenceYAMLHandler(), front)
+
+
+def test_fast_yaml_constructor_shares_aliased_containers() -> None:
+    loader = fm_module._FastStrictLoader("a: &x [1]\nb: *x\nc: &y {k: *y}")
+    node = loader.get_single_node()
+    loader.dispose()
+    assert node is not None
+    data = fm_module._construct_strict(node, [])
+    assert isinstance(data, dict)
+    assert data["a"] is data["b"]
+    assert data["c"]["k"] is data["c"]
