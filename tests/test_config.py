@@ -159,3 +159,16 @@ def test_flags_override_the_file(tmp_path: Path) -> None:
     assert config.site.title == "flag"
     assert config.site.budget is None
     assert config.site.url == "https://a.org/"
+
+
+@pytest.mark.parametrize("url", ["http://localhost:4000/", "https://192.168.1.5/blog/"])
+def test_a_site_url_subscribers_cannot_reach_is_a_warning(url: str) -> None:
+    config = load_config(None, {"url": url})
+    assert config.ok
+    [warning] = config.diagnostics
+    assert (warning.field, warning.severity) == ("url", Severity.WARNING)
+    assert "cannot follow" in warning.message
+
+
+def test_a_public_site_url_gives_no_warning() -> None:
+    assert load_config(None, {"url": "https://blog.example.org/"}).diagnostics == ()

@@ -330,6 +330,16 @@ def load_config(
     if overrides:
         site, flag_problems = apply(site, overrides, "command line")
         problems.extend(flag_problems)
+    unreachable = None if site.is_placeholder else urls.is_safe_public_url(site.url)
+    if unreachable is not None:
+        problems.append(
+            Diagnostic(
+                str(source or "command line"),
+                "url",
+                f"{unreachable}: feed readers elsewhere cannot follow these links",
+                Severity.WARNING,
+            )
+        )
     if site.is_placeholder:
         problems.append(
             Diagnostic(
