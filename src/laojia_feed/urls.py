@@ -16,6 +16,7 @@ Pure functions, no network. Everything a post links to goes through here:
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from typing import TypeAlias
@@ -225,24 +226,10 @@ def _to_ascii(host: str) -> str:
         raise FieldError(f"{_show(host)} is not a valid host name") from None
 
 
-#: Hosts already normalized (a blog links to a few hosts thousands of times).
-_HOSTS: dict[str, str] = {}
-_HOSTS_MAX = 4096
-
-
+# Hosts are remembered (a blog links to a few hosts thousands of times); lru_cache keeps
+# valid results only: a refused host raises again every time.
+@functools.lru_cache(maxsize=4096)
 def _normalize_host(raw: str) -> str:
-    """Decode, map, lower-case and check a host (not bracketed); remembered when valid."""
-    known = _HOSTS.get(raw)
-    if known is not None:
-        return known
-    host = _checked_host(raw)
-    if len(_HOSTS) >= _HOSTS_MAX:
-        _HOSTS.clear()
-    _HOSTS[raw] = host
-    return host
-
-
-def _checked_host(raw: str) -> str:
     """Decode, map, lower-case and check a host (not bracketed)."""
     host = unquote(raw)
     if not host.isascii():
@@ -314,11 +301,6 @@ def _slashes_for_backslashes(text: str) -> str:
     return text[:end].replace("\\", "/") + text[end:]
 
 
-#: Normal forms already computed, by raw URL (bases and images are normalized repeatedly).
-_NORMALIZED: dict[str, str] = {}
-_NORMALIZED_MAX = 4096
-
-
 def normalize_url(raw: str) -> str:
     """Write an absolute URL in normal form, or raise :class:`FieldError`.
 
@@ -330,18 +312,13 @@ def normalize_url(raw: str) -> str:
     """
     if not isinstance(raw, str):
         raise FieldError("is not text")
-    known = _NORMALIZED.get(raw)
-    if known is not None:
-        return known
-    normal = _normalized(raw)
-    if len(_NORMALIZED) >= _NORMALIZED_MAX:
-        _NORMALIZED.clear()
-    _NORMALIZED[raw] = normal
-    return normal
+    return _normalized(raw)
 
 
+# Bases and images are normalized repeatedly: remembered (valid results only, see above).
+@functools.lru_cache(maxsize=4096)
 def _normalized(raw: str) -> str:
-    """:func:`normalize_url` without the memo."""
+    """:func:`normalize_url` for text."""
     text = _clean(raw)
     if not text:
         raise FieldError("is empty")
