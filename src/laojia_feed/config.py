@@ -68,20 +68,21 @@ def _bool(raw: object) -> bool:
     return raw
 
 
-def _count(raw: object) -> int | None:
-    if raw is None or raw is False or raw == 0:
-        return None
-    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-        raise FieldError(f"expected a whole number of items (0 for all), got {raw!r}")
-    return raw
+def _whole_number(expected: str) -> Callable[[object], int | None]:
+    """A parser of a count where 0 (or false) means "no number": None."""
+
+    def parse(raw: object) -> int | None:
+        if raw is None or raw is False or raw == 0:
+            return None
+        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+            raise FieldError(f"expected {expected}, got {raw!r}")
+        return raw
+
+    return parse
 
 
-def _page_size(raw: object) -> int | None:
-    if raw is None or raw is False or raw == 0:
-        return None
-    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-        raise FieldError(f"expected a whole number of posts per page (0 = automatic), got {raw!r}")
-    return raw
+_count = _whole_number("a whole number of items (0 for all)")
+_page_size = _whole_number("a whole number of posts per page (0 = automatic)")
 
 
 def _cache_dir(raw: object) -> str | None:

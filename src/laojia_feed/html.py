@@ -338,13 +338,18 @@ class _TextCollector(HTMLParser):
             self.parts.append(data)
 
 
-def _tokenized_text(html: str) -> str:
-    collector = _TextCollector()
+def _tokenize(parser: HTMLParser, html: str) -> None:
+    """Feed ``html`` to a stdlib tokenizer, which is lenient but may still raise."""
     try:
-        collector.feed(html)
-        collector.close()
+        parser.feed(html)
+        parser.close()
     except (AssertionError, ValueError):  # pragma: no cover - the tokenizer is lenient
         pass
+
+
+def _tokenized_text(html: str) -> str:
+    collector = _TextCollector()
+    _tokenize(collector, html)
     return "".join(collector.parts)
 
 
@@ -442,11 +447,7 @@ def _inventory(html: str) -> Iterator[str]:
     if not _suspicious(html):
         return iter(())
     inventory = _Inventory()
-    try:
-        inventory.feed(html)
-        inventory.close()
-    except (AssertionError, ValueError):  # pragma: no cover - the tokenizer is lenient
-        pass
+    _tokenize(inventory, html)
     return iter(inventory.notes)
 
 
