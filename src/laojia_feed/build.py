@@ -1,7 +1,9 @@
 """Load everything → render everything → write everything.
 
-Nothing is written until every post has been read and every file serialized; then
-each file is replaced atomically, all under one lock on the output folder. Only the
+Nothing is replaced until every post has been read and every file serialized; all
+under one lock on the output folder, each file goes to a temporary file as soon as it
+is serialized (so one feed's bytes at a time are held, not all of them), and the
+temporary files are renamed over their targets at the end. Only the
 items that reach a feed have their bodies rendered, each once, however many feeds
 hold it.
 
@@ -16,8 +18,9 @@ category that disappears stay as they were last written.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,6 +89,58 @@ class OutputFile:
     format: str | None = None
     #: Number of items in it.
     items: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """One serialized file once handed to the writer: what is known of it without its bytes."""
+
+    #: Path inside the output folder (POSIX).
+    name: str
+    #: Its size in bytes.
+    size: int
+    #: Feed format name; None for a file that is not a feed.
+    format: str | None
+    #: Number of items in it.
+    items: int
+    #: The writer's ticket for its temporary file; None when nothing was staged.
+    ticket: int | None
+    #: Its bytes, kept only for the build cache.
+    data: bytes | None = None
+
+
+class Writer:
+    """Hands each serialized file to :class:`output.Staging` at once, keeping only its size.
+
+    Without a staging (the output folder could not be locked) or after the first
+    failure, files are only measured; :attr:`problem` says what went wrong.
+    """
+
+    def __init__(self, staging: output.Staging | None, *, keep_data: bool = False) -> None:
+        self.staging = staging
+        self.keep_data = keep_data
+        #: The first failure, as a user-facing message.
+        self.problem: str | None = None
+
+    def put(self, file: OutputFile) -> Placed:
+        """Stage ``file`` (unless writing has failed) and forget its bytes."""
+        ticket: int | None = None
+        if self.staging is not None and self.problem is None:
+            try:
+                ticket = self.staging.stage(file.name, file.data)
+            except FieldError as problem:
+                self.problem = str(problem)
+            except OSError as problem:
+                self.problem = f"cannot write: {problem.strerror or problem}"
+        data = file.data if self.keep_data else None
+        return Placed(file.name, len(file.data), file.format, file.items, ticket, data)
+
+    def drop(self, placed: Iterable[Placed]) -> None:
+        """Forget files staged for nothing (a trimmed feed's first try, a duplicate)."""
+        if self.staging is not None:
+            for file in placed:
+                if file.ticket is not None:
+                    self.staging.drop(file.ticket)
 
 
 def enabled_formats(site: Site) -> tuple[tuple[FeedFormat, str], ...]:
@@ -187,16 +242,17 @@ def document(site: Site, items: Sequence[FeedItem], links: Mapping[str, str]) ->
     return FeedDocument(site=site, items=tuple(items), feed_urls=links, updated=updated)
 
 
-def render_plan(plan: FeedPlan, items: Sequence[FeedItem], links: FormatLinks) -> list[OutputFile]:
-    """Serialize ``items`` in every enabled format, each with its own RFC 5005 links."""
+def render_plan(
+    plan: FeedPlan, items: Sequence[FeedItem], links: FormatLinks
+) -> Iterator[OutputFile]:
+    """Serialize ``items`` in every enabled format, one at a time, each with its own
+    RFC 5005 links."""
     base = document(plan.site, items, plan.feed_urls)
-    rendered: list[OutputFile] = []
     for fmt, name in enabled_formats(plan.site):
         path = file_name(plan.folder, name)
         doc = replace(base, links=MappingProxyType(dict(links.get(fmt.name, {}))))
         data = fmt.render(doc, stylesheet=stylesheet.href_for(plan.site.stylesheet, path))
-        rendered.append(OutputFile(path, data, fmt.name, len(items)))
-    return rendered
+        yield OutputFile(path, data, fmt.name, len(items))
 
 
 def _no_links(count: int) -> FormatLinks:
@@ -207,19 +263,25 @@ def _no_links(count: int) -> FormatLinks:
 def serialize(
     plan: FeedPlan,
     items: Sequence[FeedItem],
+    writer: Writer,
     links_for: Callable[[int], FormatLinks] = _no_links,
-) -> tuple[list[OutputFile], int]:
-    """Serialize every format, dropping the oldest items until each fits the budget.
+) -> tuple[list[Placed], int]:
+    """Serialize every format into ``writer``, dropping the oldest items until each fits
+    the budget. Without a budget each format goes to the writer as soon as it is
+    serialized; with one, a try is held until it is known to fit.
 
     ``links_for``: the RFC 5005 links for a given number of items kept.
     """
     budget = plan.site.budget
     count = len(items)
     while True:
-        rendered = render_plan(plan, items[:count], links_for(count))
+        files = render_plan(plan, items[:count], links_for(count))
+        if budget is None:
+            return [writer.put(f) for f in files], count
+        rendered = list(files)
         largest = max((len(f.data) for f in rendered), default=0)
-        if budget is None or largest <= budget or count == 0:
-            return rendered, count
+        if largest <= budget or count == 0:
+            return [writer.put(f) for f in rendered], count
         count = min(count - 1, int(count * budget / largest * 0.98))
 
 
@@ -325,8 +387,14 @@ class _Builder:
     """Everything one build serializes, collected before anything is written."""
 
     def __init__(
-        self, site: Site, posts: str | Path, where: str, check: ThumbnailChecker | None
+        self,
+        site: Site,
+        posts: str | Path,
+        where: str,
+        check: ThumbnailChecker | None,
+        writer: Writer,
     ) -> None:
+        self.writer = writer
         self.site = site
         self.posts = posts
         self.where = where
@@ -345,18 +413,20 @@ class _Builder:
         if self.check is not None:
             self.fixes = image_fixes(chosen, self.check, self.posts, self.report)
 
-    def archive_files(self, archived: Sequence[Article], size: int) -> list[OutputFile]:
+    def archive_files(self, archived: Sequence[Article], size: int) -> list[Placed]:
         """Every archive page (never trimmed: an archive must not lose posts)."""
         pages = archives.paginate(archived, size)
-        files: list[OutputFile] = []
+        files: list[Placed] = []
         over: list[tuple[int, str]] = []
         for page in pages:
             plan = FeedPlan(
                 page.folder, self.site, page.articles, feed_urls(self.site, page.folder)
             )
             links = archive_links(self.site, page.number, len(pages))
-            rendered = render_plan(plan, self.items(page.articles), links)
-            largest = max((len(f.data) for f in rendered), default=0)
+            rendered = [
+                self.writer.put(f) for f in render_plan(plan, self.items(page.articles), links)
+            ]
+            largest = max((f.size for f in rendered), default=0)
             if self.site.budget is not None and largest > self.site.budget:
                 over.append((largest, page.folder))
             files.extend(rendered)
@@ -371,12 +441,12 @@ class _Builder:
 
     def taxonomy_files(
         self, chosen: Sequence[tuple[FeedPlan, tuple[Article, ...]]]
-    ) -> list[OutputFile]:
+    ) -> list[Placed]:
         """Every category and tag feed, each trimmed to the budget like the main feed."""
-        files: list[OutputFile] = []
+        files: list[Placed] = []
         trimmed: list[str] = []
         for plan, articles in chosen:
-            rendered, kept = serialize(plan, self.items(articles))
+            rendered, kept = serialize(plan, self.items(articles), self.writer)
             if kept < len(plan.articles):
                 trimmed.append(plan.folder)
             files.extend(rendered)
@@ -390,7 +460,7 @@ class _Builder:
 
     def index_file(
         self, groups: Sequence[tuple[taxonomies.Taxonomy, tuple[FeedPlan, ...]]]
-    ) -> list[OutputFile]:
+    ) -> list[Placed]:
         """``feeds.opml``, listing the main feed and every category and tag feed."""
         main = _outline(self.site, feed_urls(self.site), self.site.url)
         if main is None:
@@ -401,9 +471,9 @@ class _Builder:
             label = taxonomy.label(self.site.language)
             listed.append(opml.Group(label, tuple(o for o in outlines if o is not None)))
         data = opml.render_opml(self.site.title or self.site.url, [main], listed)
-        return [OutputFile(opml.FILENAME, data)]
+        return [self.writer.put(OutputFile(opml.FILENAME, data))]
 
-    def stylesheet_files(self) -> list[OutputFile]:
+    def stylesheet_files(self) -> list[Placed]:
         xml = any(fmt.media_type.endswith("+xml") for fmt, _name in enabled_formats(self.site))
         if self.site.stylesheet != stylesheet.DEFAULT or not xml:
             return []
@@ -414,7 +484,7 @@ class _Builder:
                 Diagnostic(self.where, "stylesheet", f"cannot read the stylesheet: {problem}")
             )
             return []
-        return [OutputFile(stylesheet.FILENAME, data)]
+        return [self.writer.put(OutputFile(stylesheet.FILENAME, data))]
 
 
 def _outline(site: Site, found: Mapping[str, str], home: str) -> opml.Outline | None:
@@ -429,10 +499,12 @@ def plan_files(
     out: str | Path,
     site: Site,
     check_thumbnails: ThumbnailChecker | None,
-) -> tuple[list[OutputFile], list[str], list[Diagnostic]]:
-    """Serialize everything: the files in the order they are written, their names in the
-    order they are reported (main feed first), and the diagnostics."""
-    builder = _Builder(site, posts, str(out), check_thumbnails)
+    writer: Writer,
+) -> tuple[list[Placed], list[str], list[Diagnostic]]:
+    """Serialize everything into ``writer``: the files in the order they are to be
+    replaced, their names in the order they are reported (main feed first), and the
+    diagnostics."""
+    builder = _Builder(site, posts, str(out), check_thumbnails, writer)
     articles = load.articles
     limited = articles[: site.limit] if site.limit is not None else articles
     main = FeedPlan("", site, tuple(limited), feed_urls(site))
@@ -449,7 +521,8 @@ def plan_files(
     ]
     candidates = [*chosen, *(a for _plan, found in term_chosen for a in found)]
     builder.check_images([*candidates, *articles] if site.archives else candidates)
-    main_files, kept = serialize(main, builder.items(chosen), main_links(site, len(articles)))
+    main_links_for = main_links(site, len(articles))
+    main_files, kept = serialize(main, builder.items(chosen), writer, main_links_for)
     warning = budget_warning(site, len(limited), kept, str(out))
     if warning is not None and not site.archives:  # with archives, nothing is left out
         builder.report.append(warning)
@@ -459,37 +532,16 @@ def plan_files(
     terms = builder.taxonomy_files(term_chosen)
     index = builder.index_file(groups) if groups else []
     sheet = builder.stylesheet_files()
-    # Written so that whatever a file points to exists before it: the stylesheet, the
+    # Replaced so that whatever a file points to exists before it: the stylesheet, the
     # archive pages and the category feeds before the main feed, the index last.
     written = sheet + archive + terms + main_files + index
     reported = [f.name for f in main_files + archive + terms]
     return written, reported, builder.report
 
 
-def write_files(
-    out: Path, files: Sequence[OutputFile], report: list[Diagnostic]
-) -> dict[str, bool]:
-    """Write every file atomically, under the output folder's lock; name → changed."""
-    changed: dict[str, bool] = {}
-    try:
-        output.ensure_dir(out)
-        with output.build_lock(out):
-            for file in files:
-                changed[file.name] = output.write_atomic(out, file.name, file.data)
-    except output.BuildLockBusy as busy:
-        report.append(Diagnostic(str(out), "output", str(busy)))
-    except FieldError as problem:
-        report.append(Diagnostic(str(out), "output", str(problem)))
-    except OSError as problem:
-        report.append(
-            Diagnostic(str(out), "output", f"cannot write: {problem.strerror or problem}")
-        )
-    return changed
-
-
-def _unique(files: Iterable[OutputFile], report: list[Diagnostic], where: str) -> list[OutputFile]:
+def _unique(files: Iterable[Placed], report: list[Diagnostic], where: str) -> list[Placed]:
     """The files with distinct names; a later file for a taken name is reported and left out."""
-    seen: dict[str, OutputFile] = {}
+    seen: dict[str, Placed] = {}
     for file in files:
         if file.name in seen:
             message = f"{file.name} would be written twice; the second one is left out"
@@ -497,6 +549,49 @@ def _unique(files: Iterable[OutputFile], report: list[Diagnostic], where: str) -
         else:
             seen[file.name] = file
     return list(seen.values())
+
+
+def _stage_and_commit(
+    load: LoadResult,
+    posts: str | Path,
+    out: Path,
+    site: Site,
+    check_thumbnails: ThumbnailChecker | None,
+    keep_data: bool,
+) -> tuple[dict[str, Placed], list[str], list[Diagnostic], dict[str, bool]]:
+    """Take the lock, serialize everything into temporary files, rename the ones to keep.
+
+    Returns the distinct files by name, the reported names, the diagnostics and, for
+    each file replaced (or found unchanged), whether it changed.
+    """
+    with contextlib.ExitStack() as held:  # the staging closes (temps removed) before the lock
+        staging: output.Staging | None = None
+        failure: str | None = None
+        try:
+            output.ensure_dir(out)
+            held.enter_context(output.build_lock(out))
+            staging = held.enter_context(output.Staging(out))
+        except (output.BuildLockBusy, FieldError) as problem:
+            failure = str(problem)
+        except OSError as problem:
+            failure = f"cannot write: {problem.strerror or problem}"
+        writer = Writer(staging, keep_data=keep_data)
+        written, reported, report = plan_files(load, posts, out, site, check_thumbnails, writer)
+        unique = _unique(written, report, str(out))
+        kept = {id(f) for f in unique}
+        writer.drop(f for f in written if id(f) not in kept)
+        if staging is not None and writer.problem is None:
+            try:
+                staging.commit([f.ticket for f in unique if f.ticket is not None])
+            except FieldError as problem:
+                writer.problem = str(problem)
+            except OSError as problem:
+                writer.problem = f"cannot write: {problem.strerror or problem}"
+        failure = failure or writer.problem
+        if failure is not None:
+            report.append(Diagnostic(str(out), "output", failure))
+        committed = dict(staging.committed) if staging is not None else {}
+        return {f.name: f for f in unique}, reported, report, committed
 
 
 def build_from(
@@ -519,18 +614,18 @@ def build_from(
         known = cache.unchanged_build(site, str(posts), str(out), digest)
         if known is not None:
             return BuildResult(load=load, feeds=known[0], diagnostics=known[1])
-    written, reported, report = plan_files(load, posts, out, site, check_thumbnails)
-    files = {f.name: f for f in _unique(written, report, str(out))}
-    changed = write_files(Path(out), list(files.values()), report)
+    files, reported, report, changed = _stage_and_commit(
+        load, posts, Path(out), site, check_thumbnails, keep_data=digest is not None
+    )
     feeds = tuple(
-        WrittenFeed(f.format, f.name, len(f.data), f.items, changed[f.name])
+        WrittenFeed(f.format, f.name, f.size, f.items, changed[f.name])
         for f in (files[name] for name in dict.fromkeys(reported))
         if f.format is not None and f.name in changed
     )
     if digest is not None and len(changed) == len(files):
         from . import cache
 
-        data = {f.name: f.data for f in files.values()}
+        data = {f.name: f.data or b"" for f in files.values()}
         cache.remember_build(site, str(posts), str(out), digest, data, feeds, report)
     return BuildResult(load=load, feeds=feeds, diagnostics=tuple(report))
 

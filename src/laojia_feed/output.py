@@ -18,7 +18,7 @@ import stat
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .model import FieldError
@@ -30,7 +30,14 @@ except ImportError:  # pragma: no cover - Windows: build_lock is a no-op
 else:
     _HAS_FCNTL = True
 
-__all__ = ["BuildLockBusy", "build_lock", "ensure_dir", "safe_output_path", "write_atomic"]
+__all__ = [
+    "BuildLockBusy",
+    "Staging",
+    "build_lock",
+    "ensure_dir",
+    "safe_output_path",
+    "write_atomic",
+]
 
 #: Permissions of a written file before the umask is applied.
 FILE_MODE = 0o644
@@ -102,6 +109,79 @@ def write_atomic(out_dir: Path, name: str, data: bytes) -> bool:
     target = safe_output_path(out_dir, name)  # again: the folders now exist
     _replace_with(target, payload)
     return True
+
+
+class Staging:
+    """Files written to temporary files first, renamed over their targets later, together.
+
+    :meth:`stage` writes and syncs a temporary file next to the target and returns a
+    ticket; nothing a reader sees changes until :meth:`commit` renames the staged files
+    in the order asked. :meth:`close` (or leaving the ``with`` block) removes every
+    temporary file not committed, so none outlives a failure.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self._out = out_dir
+        self._entries: list[tuple[str, str | None]] = []  # (name, temp path or None)
+        #: Name → changed, for every file committed so far (False: it held these bytes).
+        self.committed: dict[str, bool] = {}
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def stage(self, name: str, data: bytes) -> int:
+        """Write ``data`` for ``out_dir/name`` to a temporary file; a ticket for it.
+
+        No temporary file is made when the target already holds these bytes. Raises
+        like :func:`write_atomic`.
+        """
+        if not isinstance(data, bytes | bytearray | memoryview):
+            raise FieldError(f"data must be bytes, not {type(data).__name__}")
+        payload = bytes(data)
+        target = safe_output_path(self._out, name)
+        tmp: str | None = None
+        if not _holds(target, payload):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target = safe_output_path(self._out, name)  # again: the folders now exist
+            tmp = _temp_with(target, payload)
+        self._entries.append((name, tmp))
+        return len(self._entries) - 1
+
+    def drop(self, ticket: int) -> None:
+        """Forget a staged file, removing its temporary file."""
+        name, tmp = self._entries[ticket]
+        self._entries[ticket] = (name, None)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                Path(tmp).unlink()
+
+    def commit(self, tickets: Sequence[int]) -> None:
+        """Rename the staged files of ``tickets`` over their targets, in that order.
+
+        Raises FieldError or OSError at the first failure; the files before it stay
+        replaced (see :attr:`committed`), the temporary files after it are removed.
+        """
+        folders: dict[Path, None] = {}
+        for ticket in tickets:
+            name, tmp = self._entries[ticket]
+            if tmp is None:
+                self.committed[name] = False
+                continue
+            target = safe_output_path(self._out, name)
+            os.replace(tmp, target)  # noqa: PTH105 - one atomic rename(2), patchable in tests
+            self._entries[ticket] = (name, None)
+            folders[target.parent] = None
+            self.committed[name] = True
+        for folder in folders:
+            _fsync_dir(folder)
+
+    def close(self) -> None:
+        """Remove every temporary file not committed."""
+        for ticket in range(len(self._entries)):
+            self.drop(ticket)
 
 
 @contextlib.contextmanager
@@ -205,15 +285,8 @@ def _holds(target: Path, payload: bytes) -> bool:
 
 def _replace_with(target: Path, payload: bytes) -> None:
     """Temp file in the target's folder → write → fsync → chmod → rename → fsync folder."""
-    folder = target.parent
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + target.name + ".", suffix=".tmp")
+    tmp = _temp_with(target, payload)
     try:
-        try:
-            _write_all(fd, payload)
-            os.fsync(fd)
-            _chmod(fd, tmp, FILE_MODE & ~_current_umask())
-        finally:
-            os.close(fd)
         os.replace(tmp, target)  # noqa: PTH105 - one atomic rename(2), patchable in tests
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -221,7 +294,27 @@ def _replace_with(target: Path, payload: bytes) -> None:
         if isinstance(exc, Exception) and not isinstance(exc, OSError):
             raise OSError(f"cannot write {target.name}: {exc}") from exc
         raise
-    _fsync_dir(folder)
+    _fsync_dir(target.parent)
+
+
+def _temp_with(target: Path, payload: bytes) -> str:
+    """A synced temporary file in the target's folder holding ``payload``, with the
+    final permissions; removed again if anything fails."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix="." + target.name + ".", suffix=".tmp")
+    try:
+        try:
+            _write_all(fd, payload)
+            os.fsync(fd)
+            _chmod(fd, tmp, FILE_MODE & ~_current_umask())
+        finally:
+            os.close(fd)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            Path(tmp).unlink()
+        if isinstance(exc, Exception) and not isinstance(exc, OSError):
+            raise OSError(f"cannot write {target.name}: {exc}") from exc
+        raise
+    return tmp
 
 
 def _write_all(fd: int, payload: bytes) -> None:
