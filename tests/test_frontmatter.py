@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Hashable
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from typing import Any, ClassVar
 
 import frontmatter
 import pytest
@@ -493,11 +495,64 @@ def test_yaml_global_resolver_tables_are_untouched() -> None:
 # --- the fast strict-YAML constructor against PyYAML's --------------------------------------
 
 
+class _ReferenceLoader(fm_module._StrictLoader):
+    """The strict loader with PyYAML's own constructors, as the handler used them before
+    :func:`laojia_feed.frontmatter._construct_strict` replaced them: the reference."""
+
+    yaml_constructors: ClassVar[dict[str | None, Any]] = {}
+    yaml_multi_constructors: ClassVar[dict[str | None, Any]] = {}
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
+        """A mapping from its pairs, as PyYAML does, without merge keys, noting repeats."""
+        if not isinstance(node, yaml.MappingNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"expected a mapping node, but found {node.id}", node.start_mark
+            )
+        mapping: dict[Hashable, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, Hashable):
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    "found a list or mapping used as a key",
+                    key_node.start_mark,
+                )
+            if key in mapping:
+                self.duplicates.append((str(key), key_node.start_mark.line))
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+def _construct_untagged(loader: _ReferenceLoader, node: yaml.Node) -> Any:
+    """Read a node with an unusual tag as if it had none: text, list or mapping."""
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_yaml_seq(node)
+    return loader.construct_yaml_map(node)
+
+
+def _refuse_python_tag(loader: _ReferenceLoader, suffix: str, node: yaml.Node) -> Any:
+    """``!!python/...`` tags ask to run code: never."""
+    raise yaml.constructor.ConstructorError(
+        None, None, f"the tag !!python/{suffix} is not allowed", node.start_mark
+    )
+
+
+for _tag in ("null", "str", "seq", "map"):
+    _ReferenceLoader.add_constructor(
+        "tag:yaml.org,2002:" + _tag, yaml.SafeLoader.yaml_constructors["tag:yaml.org,2002:" + _tag]
+    )
+_ReferenceLoader.add_constructor(None, _construct_untagged)
+_ReferenceLoader.add_multi_constructor("tag:yaml.org,2002:python/", _refuse_python_tag)
+
+
 class _ReferenceYAMLHandler(StrictYAMLHandler):
-    """The strict YAML handler as it was: PyYAML's own constructor over _StrictLoader."""
+    """The strict YAML handler as it was: PyYAML's own constructor (:class:`_ReferenceLoader`)."""
 
     def parse(self, front: str, first_line: int, duplicates: list[str]) -> object:
-        loader = fm_module._StrictLoader(front)
+        loader = _ReferenceLoader(front)
         try:
             with fm_module._wrap_errors(
                 lambda exc, line: fm_module._yaml_error(exc, line, front), first_line
@@ -540,7 +595,7 @@ def _shape(value: object, seen: dict[int, int] | None = None) -> object:
 
 def _raw_outcome(front: str, fast: bool) -> tuple[str, object, object]:
     """The parsed data (before cleaning) and duplicates, or the error, of one constructor."""
-    loader = (fm_module._FastStrictLoader if fast else fm_module._StrictLoader)(front)
+    loader = (fm_module._FastStrictLoader if fast else _ReferenceLoader)(front)
     try:
         if fast:
             node = loader.get_single_node()

@@ -18,7 +18,7 @@ import math
 import re
 import tomllib
 from collections import deque
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, time
@@ -365,15 +365,14 @@ def _refuse_constant(name: str) -> object:
 
 
 class _StrictLoader(_BaseLoader):
-    """A safe loader that types nothing implicitly except null and ignores unusual tags.
+    """libyaml's reader, scanner, parser and composer with a resolver table of its own.
 
-    * Resolver: a table of its own holding only the null rule (``~``, ``null``, empty),
-      so every other plain scalar is the text the author typed. Merge keys (``<<``)
-      are plain keys too.
-    * Constructors: only ``!!null``, ``!!str``, ``!!seq`` and ``!!map``; any other tag
-      (``!!int``, ``!!binary``, ``!!set``, ``!!timestamp``, ``!foo``...) is read as if
-      untagged: text, list or mapping. ``!!python/...`` tags are refused outright.
-    * Mappings: repeated keys are recorded in :attr:`duplicates` (the last one wins).
+    The table holds only the null rule (``~``, ``null``, empty), so every other plain
+    scalar is the text the author typed; merge keys (``<<``) are plain keys too. Nothing
+    is constructed by PyYAML: :func:`_construct_strict` builds the data from the node
+    tree (only ``!!null``, ``!!str``, ``!!seq``, ``!!map`` keep their meaning, other tags
+    read as untagged, ``!!python/...`` is refused) and records repeated keys in
+    :attr:`duplicates`.
     """
 
     yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - PyYAML's own class table
@@ -385,53 +384,10 @@ class _StrictLoader(_BaseLoader):
         #: (key, 0-based line) of each repeated mapping key.
         self.duplicates: list[tuple[str, int]] = []
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
-        """A mapping from its pairs, as PyYAML does, without merge keys, noting repeats."""
-        if not isinstance(node, yaml.MappingNode):
-            raise yaml.constructor.ConstructorError(
-                None, None, f"expected a mapping node, but found {node.id}", node.start_mark
-            )
-        mapping: dict[Hashable, Any] = {}
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if not isinstance(key, Hashable):
-                raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping",
-                    node.start_mark,
-                    "found a list or mapping used as a key",
-                    key_node.start_mark,
-                )
-            if key in mapping:
-                self.duplicates.append((str(key), key_node.start_mark.line))
-            mapping[key] = self.construct_object(value_node, deep=deep)
-        return mapping
-
-
-def _construct_untagged(loader: _StrictLoader, node: yaml.Node) -> Any:
-    """Read a node with an unusual tag as if it had none: text, list or mapping."""
-    if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_yaml_seq(node)
-    return loader.construct_yaml_map(node)
-
-
-def _refuse_python_tag(loader: _StrictLoader, suffix: str, node: yaml.Node) -> Any:
-    """``!!python/...`` tags ask to run code: never."""
-    raise yaml.constructor.ConstructorError(
-        None, None, f"the tag !!python/{suffix} is not allowed", node.start_mark
-    )
-
 
 _StrictLoader.add_implicit_resolver(
     _YAML_PREFIX + "null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
 )
-for _tag in ("null", "str", "seq", "map"):
-    _StrictLoader.add_constructor(
-        _YAML_PREFIX + _tag, yaml.SafeLoader.yaml_constructors[_YAML_PREFIX + _tag]
-    )
-_StrictLoader.add_constructor(None, _construct_untagged)
-_StrictLoader.add_multi_constructor(_YAML_PREFIX + "python/", _refuse_python_tag)
 
 
 _NULL_TAG = _YAML_PREFIX + "null"
