@@ -505,3 +505,11 @@ def test_body_proxy_urls_are_unwrapped_when_configured() -> None:
     # a safe inner URL replaces the proxy; an unsafe one is never published bare
     assert srcs(unwrapped) == ["http://static.1sapp.com/qupost/img/a.jpeg", private]
     assert [a.get("href") for a in lxml.html.fromstring(unwrapped).iter("a")] == ["https://a.org/x"]
+
+
+def test_plain_text_drops_references_to_characters_xml_forbids() -> None:
+    # found by hypothesis: a code sample showing "&#0;" literally became a summary
+    # holding the reference, which a reader turning the summary into markup would resolve
+    assert summarize(html_to_text("<pre><code>&amp;#0; a &amp;#x41; b</code></pre>"), 50) == (
+        "a &#x41; b"
+    )

@@ -36,7 +36,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.html_blocks import block_names
 
 from .model import Article, BodyFormat, FieldError, Rendered, Site
-from .text import one_line, strip_forbidden
+from .text import one_line, strip_forbidden, strip_forbidden_references
 from .urls import is_safe_public_url, join_url, normalize_url, proxy_inner_url
 
 if TYPE_CHECKING:  # lxml is imported when first needed: importing the package stays light
@@ -578,7 +578,7 @@ def sanitize(
 
 def _normalize_text(text: str) -> str:
     """Collapse white space: one space inside a line, one newline between blocks."""
-    text = strip_forbidden(text)[0]
+    text = strip_forbidden_references(strip_forbidden(text)[0])
     lines = (_SPACES.sub(" ", line).strip() for line in _NEWLINES.split(text))
     return "\n".join(line for line in lines if line)
 

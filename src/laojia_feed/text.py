@@ -13,6 +13,10 @@ import re
 #: One character XML 1.0 forbids.
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
+#: A C0/C1 control character or a lone surrogate (an undecodable byte of a file name):
+#: never part of a display path, an id or an output name.
+CONTROL_OR_SURROGATE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
 #: Runs of white space, for collapsing single-line fields such as titles.
 _SPACES = re.compile(r"\s+")
 
@@ -21,6 +25,36 @@ def strip_forbidden(text: str) -> tuple[str, int]:
     """Remove the characters XML 1.0 forbids; return the clean text and how many went."""
     cleaned, count = FORBIDDEN.subn("", text)
     return cleaned, count
+
+
+#: A numeric character reference, decimal or hexadecimal.
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _xml_allows(code: int) -> bool:
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+
+
+def strip_forbidden_references(text: str) -> str:
+    """Remove ``&#0;``-style references to characters XML forbids from plain text.
+
+    Plain text (a summary shown from a code sample) may hold such a reference
+    literally; a reader that turns it into markup would produce the character.
+    """
+    if "&#" not in text:
+        return text
+
+    def keep(match: re.Match[str]) -> str:
+        hexa, dec = match.groups()
+        code = int(hexa, 16) if hexa else int(dec)
+        return match[0] if _xml_allows(code) else ""
+
+    return _CHAR_REF.sub(keep, text)
 
 
 def has_forbidden(text: str) -> bool:
