@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+from . import fileflags
 from .model import Diagnostic, Excluded, Exclusion, FieldError, Severity
+from .text import CONTROL_OR_SURROGATE
 
 __all__ = ["Discovery", "Found", "discover", "read_post_bytes"]
 
@@ -43,18 +45,12 @@ _CHUNK = 64 * 1024
 
 #: Characters a file name must not hold to become a display path or an id:
 #: C0/C1 controls and lone surrogates (undecodable bytes, via ``surrogateescape``).
-_BAD_NAME_CHAR = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-
-_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-_O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
-_O_BINARY = getattr(os, "O_BINARY", 0)
+_BAD_NAME_CHAR = CONTROL_OR_SURROGATE
 
 #: Open flags of a post file: never follow, never block, never leak to children.
-_FILE_FLAGS = os.O_RDONLY | _O_NOFOLLOW | _O_NONBLOCK | _O_CLOEXEC | _O_BINARY
+_FILE_FLAGS = fileflags.READ_FILE
 #: Open flags of each folder on the way to a post.
-_DIR_FLAGS = os.O_RDONLY | _O_NOFOLLOW | _O_DIRECTORY | _O_CLOEXEC
+_DIR_FLAGS = fileflags.READ_DIR | fileflags.NOFOLLOW
 #: Whether folders can be walked relative to an open folder (``openat``).
 _HAS_DIR_FD = os.open in os.supports_dir_fd and os.stat in os.supports_dir_fd
 
@@ -329,7 +325,7 @@ def _open_post(found: Found) -> int:
     base = _base_of(found.path, parts)
     if base is None or not _HAS_DIR_FD:
         return _open_checked(str(found.path), None)
-    dir_fd = os.open(base, _DIR_FLAGS & ~_O_NOFOLLOW)
+    dir_fd = os.open(base, fileflags.READ_DIR)
     try:
         for part in parts[:-1]:
             next_fd = os.open(part, _DIR_FLAGS, dir_fd=dir_fd)

@@ -13,7 +13,6 @@ import contextlib
 import errno
 import math
 import os
-import re
 import stat
 import tempfile
 import threading
@@ -21,7 +20,9 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from . import fileflags
 from .model import FieldError
+from .text import CONTROL_OR_SURROGATE
 
 try:
     import fcntl
@@ -46,13 +47,7 @@ FILE_MODE = 0o644
 _LOCK_POLL = 0.05
 
 #: Characters an output name segment must not hold: controls and lone surrogates.
-_BAD_CHAR = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-
-_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-_O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
-_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-_O_BINARY = getattr(os, "O_BINARY", 0)
+_BAD_CHAR = CONTROL_OR_SURROGATE
 
 _umask_lock = threading.Lock()
 
@@ -268,7 +263,7 @@ def _check_name(name: str) -> None:
 def _holds(target: Path, payload: bytes) -> bool:
     """True when ``target`` is a regular file holding exactly ``payload``."""
     try:
-        fd = os.open(target, os.O_RDONLY | _O_NOFOLLOW | _O_NONBLOCK | _O_CLOEXEC | _O_BINARY)
+        fd = os.open(target, fileflags.READ_FILE)
     except OSError:
         return False
     try:
@@ -333,9 +328,9 @@ def _chmod(fd: int, path: str, mode: int) -> None:
 
 def _fsync_dir(folder: Path) -> None:
     """Make the rename durable; file systems that cannot sync a folder are tolerated."""
-    if not _O_DIRECTORY:  # pragma: no cover - Windows cannot open folders
+    if not fileflags.DIRECTORY:  # pragma: no cover - Windows cannot open folders
         return
-    fd = os.open(folder, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
+    fd = os.open(folder, fileflags.READ_DIR)
     try:
         os.fsync(fd)
     except OSError as exc:
@@ -363,7 +358,7 @@ def _current_umask() -> int:
 def _open_dir(out_dir: Path) -> int:
     path = _as_path(out_dir)
     try:
-        return os.open(path, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
+        return os.open(path, fileflags.READ_DIR)
     except OSError as exc:
         raise FieldError(f"cannot open output folder: {exc.strerror or exc}") from exc
     except ValueError as exc:

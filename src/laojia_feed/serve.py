@@ -36,7 +36,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from . import __version__
+from . import __version__, fileflags
 from .model import FieldError
 
 __all__ = [
@@ -93,12 +93,6 @@ SUFFIX_TYPES: Mapping[str, str] = {
     ".json": "application/json",
 }
 
-_O_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-)
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "ip6-localhost"})
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -152,7 +146,7 @@ def _visible(parts: tuple[str, ...] | list[str]) -> bool:
 def read_served(path: Path) -> tuple[bytes, os.stat_result] | None:
     """The bytes and status of a regular file, opened without following a final link."""
     try:
-        fd = os.open(path, _O_FLAGS)
+        fd = os.open(path, fileflags.READ_FILE)
     except OSError:
         return None
     try:
