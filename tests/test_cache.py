@@ -43,9 +43,9 @@ def count_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
     real = load.load_posts
 
-    def spy(files, posts, site, now):  # type: ignore[no-untyped-def]
+    def spy(files, posts, site, now, defer_bodies=False):  # type: ignore[no-untyped-def]
         parsed.extend(f.relpath for f in files)
-        return real(files, posts, site, now)
+        return real(files, posts, site, now, defer_bodies)
 
     monkeypatch.setattr(load, "load_posts", spy)
     return parsed

@@ -203,7 +203,7 @@ def test_internal_error_prints_one_line_no_traceback(
     def explode(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("laojia_feed.load.load_articles", explode)
+    monkeypatch.setattr("laojia_feed.load._load", explode)
     with pytest.raises(SystemExit) as stopped:
         cli_module.main(["build", str(posts), "--out", str(posts.parent / "out")])
     assert stopped.value.code == 2

@@ -175,6 +175,16 @@ def estimated_size(item: FeedItem) -> int:
     return len(text.encode("utf-8")) + escapes + _ITEM_OVERHEAD
 
 
+def defers_bodies(site: Site) -> bool:
+    """Whether a build of ``site`` should load posts without their bodies
+    (:func:`~laojia_feed.load.load_deferred`): when a budget or a limit keeps only the
+    newest posts in the one feed, no archive or category/tag feed needs the others, and
+    there is no cache (which keeps every body)."""
+    few = site.budget is not None or site.limit is not None
+    others = site.archives or site.category_feeds or site.tag_feeds
+    return few and not others and site.cache_dir is None
+
+
 def render_chunk(site: Site, articles: Sequence[Article]) -> list[Rendered]:
     """The rendered body of each article (the work of one process in :meth:`Bodies.prefetch`)."""
     from . import html
@@ -183,14 +193,37 @@ def render_chunk(site: Site, articles: Sequence[Article]) -> list[Rendered]:
 
 
 class Bodies:
-    """Each article's body rendered once; its sanitizer notes reported once."""
+    """Each article's body rendered once; its sanitizer notes reported once.
 
-    def __init__(self, site: Site, posts: str | Path, report: list[Diagnostic]) -> None:
+    ``reader`` gives back the bodies of a deferred load (:func:`load.load_deferred`);
+    a post whose body cannot be read back is reported once and left out of the feeds.
+    """
+
+    def __init__(
+        self,
+        site: Site,
+        posts: str | Path,
+        report: list[Diagnostic],
+        reader: Callable[[Article], Article] | None = None,
+    ) -> None:
         self._site = site
         self._posts = posts
         self._report = report
-        self._done: dict[str, Rendered] = {}
+        self._reader = reader
+        self._done: dict[str, Rendered | None] = {}
         self._ready: dict[str, Rendered] = {}
+
+    def _with_body(self, article: Article) -> Article | None:
+        """``article`` with its body read back (when deferred), or None, reported."""
+        if self._reader is None:
+            return article
+        try:
+            return self._reader(article)
+        except FieldError as problem:
+            where = display_path(self._posts, article.source_path)
+            self._report.append(Diagnostic(where, "file", str(problem)))
+            self._done[article.id] = None
+            return None
 
     def prefetch(self, articles: Iterable[Article]) -> None:
         """Render ``articles`` ahead, on every core when there are many (see
@@ -201,23 +234,25 @@ class Bodies:
         for article in articles:
             if article.id not in self._done:
                 unique.setdefault(article.id, article)
-        todo = list(unique.values())
-        if parallel.worker_count(self._site.jobs, len(todo)) <= 1:
+        if parallel.worker_count(self._site.jobs, len(unique)) <= 1:
             return  # rendering on demand costs the same
+        todo = [a for a in map(self._with_body, unique.values()) if a is not None]
         work = functools.partial(render_chunk, self._site)
         for article, rendered in zip(
             todo, parallel.map_chunks(work, todo, jobs=self._site.jobs), strict=True
         ):
             self._ready[article.id] = rendered
 
-    def __call__(self, article: Article) -> Rendered:
-        """The rendered body of ``article``."""
-        found = self._done.get(article.id)
-        if found is not None:
-            return found
+    def get(self, article: Article) -> Rendered | None:
+        """The rendered body of ``article``; None when its body could not be read back."""
+        if article.id in self._done:
+            return self._done[article.id]
         rendered = self._ready.pop(article.id, None)
         if rendered is None:
-            rendered = render_chunk(self._site, [article])[0]
+            full = self._with_body(article)
+            if full is None:
+                return None
+            rendered = render_chunk(self._site, [full])[0]
         self._done[article.id] = rendered
         where = display_path(self._posts, article.source_path)
         for note in rendered.notes:
@@ -225,15 +260,29 @@ class Bodies:
             self._report.append(Diagnostic(where, "body", note, severity))
         return rendered
 
+    def items(self, articles: Iterable[Article], fixes: Mapping[str, Article]) -> list[FeedItem]:
+        """A feed item for each article whose body is available (``fixes``: replacements)."""
+        found: list[FeedItem] = []
+        for article in articles:
+            rendered = self.get(article)
+            if rendered is not None:
+                found.append(FeedItem(fixes.get(article.id, article), rendered))
+        return found
+
 
 def within_budget(articles: Sequence[Article], site: Site, bodies: Bodies) -> tuple[Article, ...]:
     """The newest articles whose estimated size fits the budget (always at least one)."""
     spent = _DOCUMENT_OVERHEAD
-    for index, article in enumerate(articles):
-        spent += estimated_size(FeedItem(article, bodies(article)))
-        if site.budget is not None and spent > site.budget and index:
-            return tuple(articles[:index])
-    return tuple(articles)
+    kept: list[Article] = []
+    for article in articles:
+        rendered = bodies.get(article)
+        if rendered is None:
+            continue
+        spent += estimated_size(FeedItem(article, rendered))
+        if site.budget is not None and spent > site.budget and kept:
+            break
+        kept.append(article)
+    return tuple(kept)
 
 
 def document(site: Site, items: Sequence[FeedItem], links: Mapping[str, str]) -> FeedDocument:
@@ -393,6 +442,7 @@ class _Builder:
         where: str,
         check: ThumbnailChecker | None,
         writer: Writer,
+        reader: Callable[[Article], Article] | None = None,
     ) -> None:
         self.writer = writer
         self.site = site
@@ -400,14 +450,14 @@ class _Builder:
         self.where = where
         self.check = check
         self.report: list[Diagnostic] = []
-        self.bodies = Bodies(site, posts, self.report)
+        self.bodies = Bodies(site, posts, self.report, reader)
         self.fixes: dict[str, Article] = {}
 
     def warn(self, field: str, message: str) -> None:
         self.report.append(Diagnostic(self.where, field, message, Severity.WARNING))
 
     def items(self, articles: Iterable[Article]) -> tuple[FeedItem, ...]:
-        return tuple(FeedItem(self.fixes.get(a.id, a), self.bodies(a)) for a in articles)
+        return tuple(self.bodies.items(articles, self.fixes))
 
     def check_images(self, chosen: Iterable[Article]) -> None:
         if self.check is not None:
@@ -500,11 +550,12 @@ def plan_files(
     site: Site,
     check_thumbnails: ThumbnailChecker | None,
     writer: Writer,
+    reader: Callable[[Article], Article] | None = None,
 ) -> tuple[list[Placed], list[str], list[Diagnostic]]:
     """Serialize everything into ``writer``: the files in the order they are to be
     replaced, their names in the order they are reported (main feed first), and the
-    diagnostics."""
-    builder = _Builder(site, posts, str(out), check_thumbnails, writer)
+    diagnostics. ``reader``: see :class:`Bodies`."""
+    builder = _Builder(site, posts, str(out), check_thumbnails, writer, reader)
     articles = load.articles
     limited = articles[: site.limit] if site.limit is not None else articles
     main = FeedPlan("", site, tuple(limited), feed_urls(site))
@@ -558,6 +609,7 @@ def _stage_and_commit(
     site: Site,
     check_thumbnails: ThumbnailChecker | None,
     keep_data: bool,
+    reader: Callable[[Article], Article] | None,
 ) -> tuple[dict[str, Placed], list[str], list[Diagnostic], dict[str, bool]]:
     """Take the lock, serialize everything into temporary files, rename the ones to keep.
 
@@ -576,7 +628,9 @@ def _stage_and_commit(
         except OSError as problem:
             failure = f"cannot write: {problem.strerror or problem}"
         writer = Writer(staging, keep_data=keep_data)
-        written, reported, report = plan_files(load, posts, out, site, check_thumbnails, writer)
+        written, reported, report = plan_files(
+            load, posts, out, site, check_thumbnails, writer, reader
+        )
         unique = _unique(written, report, str(out))
         kept = {id(f) for f in unique}
         writer.drop(f for f in written if id(f) not in kept)
@@ -601,11 +655,14 @@ def build_from(
     site: Site,
     *,
     check_thumbnails: ThumbnailChecker | None = None,
+    bodies: Callable[[Article], Article] | None = None,
 ) -> BuildResult:
     """Render and write the feeds for an already loaded set of articles.
 
-    With ``site.cache_dir`` and a load that came from the cache, a build whose inputs
-    are all unchanged and whose output files still hold what it wrote does nothing.
+    ``bodies`` gives back the bodies of a load made without them (the reader that
+    :func:`~laojia_feed.load.load_deferred` returns). With ``site.cache_dir`` and a load
+    that came from the cache, a build whose inputs are all unchanged and whose output
+    files still hold what it wrote does nothing.
     """
     digest = _cache_digest(load, site, check_thumbnails)
     if digest is not None:
@@ -615,7 +672,7 @@ def build_from(
         if known is not None:
             return BuildResult(load=load, feeds=known[0], diagnostics=known[1])
     files, reported, report, changed = _stage_and_commit(
-        load, posts, Path(out), site, check_thumbnails, keep_data=digest is not None
+        load, posts, Path(out), site, check_thumbnails, digest is not None, bodies
     )
     feeds = tuple(
         WrittenFeed(f.format, f.name, f.size, f.items, changed[f.name])

@@ -14,13 +14,16 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
 from .config import CONFIG_NAME, Config, configure_run, template
 from .model import BuildResult, Diagnostic, LoadResult, Severity, Site
+
+if TYPE_CHECKING:  # imported when building: `laojia-feed --help` stays quick
+    from .load import BodyReader
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -249,16 +252,16 @@ def build(posts: Path, out: Path, ping: bool, check_thumbnails: bool, **flags: A
     POSTS is a folder of posts, or the root of a Hexo, Hugo or Jekyll site: then the
     site's own configuration gives the title, URL and permalinks, and its posts are read.
     """
-    from .build import build_from
+    from .build import build_from, defers_bodies
 
     config = _configure(posts, flags)
     used = config.posts or posts
     digest = None
     if config.site.cache_dir is not None and not ping and not check_thumbnails:
         digest = _replay_unchanged(config, posts, used, out, flags)
-    load = _load(config, used, flags)
+    load, bodies = _load(config, used, flags, defer=defers_bodies(config.site))
     checker = _thumbnail_checker() if check_thumbnails else None
-    result = build_from(load, used, out, config.site, check_thumbnails=checker)
+    result = build_from(load, used, out, config.site, check_thumbnails=checker, bodies=bodies)
     diagnostics = config.diagnostics + result.all_diagnostics
     if ping:
         diagnostics += _ping(result, config.site)
@@ -314,7 +317,7 @@ def check(posts: Path, **flags: Any) -> None:
 def _configure_and_load(posts: Path, flags: Mapping[str, Any]) -> tuple[Config, LoadResult]:
     """Configuration (exiting on its errors), then every post, with a progress bar."""
     config = _configure(posts, flags)
-    return config, _load(config, config.posts or posts, flags)
+    return config, _load(config, config.posts or posts, flags)[0]
 
 
 def _configure(posts: Path, flags: Mapping[str, Any]) -> Config:
@@ -325,12 +328,17 @@ def _configure(posts: Path, flags: Mapping[str, Any]) -> Config:
     return config
 
 
-def _load(config: Config, posts: Path, flags: Mapping[str, Any]) -> LoadResult:
-    """Every post under ``posts``, with a progress bar."""
-    from .load import load_articles
+def _load(
+    config: Config, posts: Path, flags: Mapping[str, Any], *, defer: bool = False
+) -> tuple[LoadResult, BodyReader | None]:
+    """Every post under ``posts``, with a progress bar; with ``defer``, without the bodies
+    (and the reader that gives them back)."""
+    from .load import load_articles, load_deferred
 
     with Progress(enabled=verbosity(flags) >= 0 and flags["style"] == "text") as progress:
-        return load_articles(posts, config.site, progress=progress)
+        if defer:
+            return load_deferred(posts, config.site, progress=progress)
+        return load_articles(posts, config.site, progress=progress), None
 
 
 def announce(diagnostics: Sequence[Diagnostic], flags: Mapping[str, Any], summary: str) -> None:

@@ -7,8 +7,9 @@ the others from loading.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
@@ -30,6 +31,18 @@ from .model import (
 
 
 @dataclass(frozen=True, slots=True)
+class BodyRef:
+    """Where the body of an article loaded without it is: see :class:`BodyReader`."""
+
+    #: The post file.
+    found: discover.Found
+    #: Where the body starts in the decoded text.
+    start: int
+    #: The hash of the file's bytes when the metadata was read.
+    digest: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """What became of one post file."""
 
@@ -39,6 +52,44 @@ class Outcome:
     excluded: Exclusion | None = None
     #: Its diagnostics (errors mean it was skipped).
     diagnostics: tuple[Diagnostic, ...] = ()
+    #: Where the article's body is, when it was loaded without it.
+    body_ref: BodyRef | None = None
+
+
+#: What a deferred body is re-read against: the same bytes, or the post is not published.
+CHANGED = "changed while the build was running; skipped (build again)"
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _ignore(message: str) -> None:
+    """Warnings of a second read were reported by the first."""
+    del message
+
+
+class BodyReader:
+    """The bodies a deferred load (:func:`load_deferred`) left out, read when asked for.
+
+    A build that publishes only the newest few hundred of 50,000 posts needs only their
+    bodies: the others are never kept in memory nor sent between processes. A body is
+    read back only if the file still holds the bytes its metadata came from, so an
+    article's title and body always come from the same version of the post.
+    """
+
+    def __init__(self, refs: Mapping[str, BodyRef]) -> None:
+        self._refs = refs
+
+    def __call__(self, article: Article) -> Article:
+        """``article`` with its body; :class:`FieldError` when the file changed since."""
+        ref = self._refs.get(article.id)
+        if ref is None:  # loaded with its body
+            return article
+        data = discover.read_post_bytes(ref.found)
+        if _digest(data) != ref.digest:
+            raise FieldError(CHANGED)
+        return replace(article, body=decode.decode_text(data, _ignore)[ref.start :])
 
 
 class _Collector:
@@ -86,8 +137,10 @@ def load_post(
     site: Site,
     tz: tzinfo,
     now: datetime,
+    defer_body: bool = False,
 ) -> Outcome:
-    """Read, decode, split and validate one post file."""
+    """Read, decode, split and validate one post file (without its body: see
+    :class:`BodyReader`)."""
     from . import fields, frontmatter  # here: a rebuild answered by the cache never needs them
 
     if found.draft:
@@ -112,10 +165,12 @@ def load_post(
         return Outcome(excluded=reason, diagnostics=flags)
     if parsed.failed:
         return Outcome(diagnostics=diagnostics)
-    article = fields.make_article(parsed.values, raw.meta, raw.body, found.relpath, site, tz)
+    body = "" if defer_body else raw.body
+    article = fields.make_article(parsed.values, raw.meta, body, found.relpath, site, tz)
     if article.published > now and not site.include_future:
         return Outcome(excluded=Exclusion.FUTURE, diagnostics=diagnostics)
-    return Outcome(article=article, diagnostics=diagnostics)
+    ref = BodyRef(found, len(text) - len(raw.body), _digest(data)) if defer_body else None
+    return Outcome(article=article, diagnostics=diagnostics, body_ref=ref)
 
 
 def key_line(front: str, key: str) -> int | None:
@@ -145,11 +200,18 @@ _PSEUDO_FIELDS = frozenset({"file", "front matter", "body"})
 
 
 def load_posts(
-    files: Sequence[discover.Found], posts: str, site: Site, now: datetime
+    files: Sequence[discover.Found],
+    posts: str,
+    site: Site,
+    now: datetime,
+    defer_bodies: bool = False,
 ) -> list[Outcome]:
     """:func:`load_post` for each file, in order (one chunk of a possibly parallel load)."""
     tz = dates.resolve_timezone(site.timezone)
-    return [load_post(item, display_path(posts, item.relpath), site, tz, now) for item in files]
+    return [
+        load_post(item, display_path(posts, item.relpath), site, tz, now, defer_bodies)
+        for item in files
+    ]
 
 
 def post_outcomes(
@@ -158,18 +220,19 @@ def post_outcomes(
     site: Site,
     now: datetime,
     progress: Callable[[int, int], None] | None = None,
+    defer_bodies: bool = False,
 ) -> list[Outcome]:
-    """The outcome of every file, in order: from the cache when ``site.cache_dir`` is set,
-    on every core for large folders (see :mod:`~laojia_feed.parallel`)."""
+    """The outcome of every file, in order: from the cache when ``site.cache_dir`` is set
+    (bodies included), on every core for large folders (see :mod:`~laojia_feed.parallel`)."""
 
-    def load_all(todo: Sequence[discover.Found]) -> list[Outcome]:
+    def load_all(todo: Sequence[discover.Found], defer: bool = False) -> list[Outcome]:
         from . import parallel  # here: a rebuild answered by the cache never needs it
 
-        work = partial(load_posts, posts=posts, site=site, now=now)
+        work = partial(load_posts, posts=posts, site=site, now=now, defer_bodies=defer)
         return parallel.map_chunks(work, todo, jobs=site.jobs, progress=progress)
 
     if site.cache_dir is None:
-        return load_all(files)
+        return load_all(files, defer_bodies)
     from . import cache
 
     return cache.cached_outcomes(files, posts, site, now, load_all)
@@ -213,20 +276,47 @@ def load_articles(
     Never raises for bad input: a missing folder or an unknown time zone is an
     error diagnostic in the result.
     """
+    return _load(posts, site or Site(), now or datetime.now(UTC), progress, defer=False)[0]
+
+
+def load_deferred(
+    posts: str | Path,
+    site: Site | None = None,
+    *,
+    now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[LoadResult, BodyReader]:
+    """:func:`load_articles` without the bodies: every Article's ``body`` is empty until
+    the reader gives it back (for :func:`~laojia_feed.build.build_from`'s ``bodies``).
+
+    For a build that publishes only the newest posts: the others' bodies are never
+    held in memory. With ``site.cache_dir`` set, bodies are loaded (the cache keeps them).
+    """
     site = site or Site()
-    now = now or datetime.now(UTC)
+    return _load(posts, site, now or datetime.now(UTC), progress, defer=site.cache_dir is None)
+
+
+def _load(
+    posts: str | Path,
+    site: Site,
+    now: datetime,
+    progress: Callable[[int, int], None] | None,
+    *,
+    defer: bool,
+) -> tuple[LoadResult, BodyReader]:
     try:
         dates.resolve_timezone(site.timezone)  # checked once here; each chunk resolves it
     except FieldError as problem:
-        return LoadResult((), (Diagnostic("config", "timezone", str(problem)),))
+        return LoadResult((), (Diagnostic("config", "timezone", str(problem)),)), BodyReader({})
     try:
         found = discover.discover(Path(posts), site.patterns)
     except FieldError as problem:
-        return LoadResult((), (Diagnostic(str(posts), "file", str(problem)),))
+        return LoadResult((), (Diagnostic(str(posts), "file", str(problem)),)), BodyReader({})
     diagnostics = [replace(d, path=display_path(posts, d.path)) for d in found.diagnostics]
     excluded = [replace(e, path=display_path(posts, e.path)) for e in found.excluded]
     loaded: list[tuple[str, Article]] = []
-    outcomes = post_outcomes(found.files, str(posts), site, now, progress)
+    refs: dict[str, BodyRef] = {}
+    outcomes = post_outcomes(found.files, str(posts), site, now, progress, defer)
     for item, outcome in zip(found.files, outcomes, strict=True):
         display = display_path(posts, item.relpath)
         diagnostics.extend(outcome.diagnostics)
@@ -234,6 +324,8 @@ def load_articles(
             excluded.append(Excluded(display, outcome.excluded))
         elif outcome.article is not None:
             loaded.append((display, outcome.article))
+            if outcome.body_ref is not None:
+                refs.setdefault(outcome.article.id, outcome.body_ref)
     kept, clashes = unique_ids(loaded)
     result = LoadResult(
         articles=newest_first(kept),
@@ -244,4 +336,4 @@ def load_articles(
         from . import cache
 
         cache.bind(outcomes, result)
-    return result
+    return result, BodyReader(refs)

@@ -1,0 +1,151 @@
+"""Loading without bodies (load_deferred + build_from(bodies=...)): same feeds, less memory.
+
+The CLI loads this way when only the newest posts reach the feeds; these tests prove
+it changes no byte, and that a post edited between reading its metadata and reading
+its body is left out with an error rather than published half old, half new.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from tests.feedcheck import parse_atom, parse_json, parse_rss
+from tests.test_parallel import NOW, SITE, feeds, write_corpus
+
+from laojia_feed import cli
+from laojia_feed.build import build, build_from, defers_bodies
+from laojia_feed.load import CHANGED, load_articles, load_deferred
+from laojia_feed.model import Diagnostic, Severity, Site
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """The parallel tests' corpus plus bodies whose bytes are not plain UTF-8 with LF."""
+    posts = tmp_path / "posts"
+    write_corpus(posts)
+    front = "---\ntitle: 编码\ndate: 2023-04-02 08:00\n---\n"
+    body = "<p>第一段</p>\n<p>第二段：中文内容足够长，用来判断编码。</p>\n"
+    (posts / "bom.html").write_bytes(codecs.BOM_UTF8 + (front + body).encode())
+    (posts / "crlf.html").write_bytes((front + body).replace("\n", "\r\n").encode())
+    (posts / "gbk.html").write_bytes((front.replace("编码", "旧编码") + body).encode("gb18030"))
+    (posts / "wide.html").write_bytes(codecs.BOM_UTF16_LE + front.encode("utf-16-le"))
+    return posts
+
+
+def shown(diagnostics: tuple[Diagnostic, ...], out: Path) -> list[str]:
+    """Diagnostics as printed, with the output folder's name taken out."""
+    return [f"{d.severity.value} {d}".replace(str(out), "OUT") for d in diagnostics]
+
+
+SITES = {
+    "default budget": SITE,
+    "tight budget": replace(SITE, budget=6000),
+    "limit": replace(SITE, limit=7, budget=None),
+    "no budget": replace(SITE, budget=None),
+}
+
+
+def test_the_reader_gives_back_exactly_the_bodies_a_full_load_has(corpus: Path) -> None:
+    full = load_articles(corpus, SITE, now=NOW)
+    lean, reader = load_deferred(corpus, SITE, now=NOW)
+    assert [a.id for a in lean.articles] == [a.id for a in full.articles]
+    assert lean.diagnostics == full.diagnostics and lean.excluded == full.excluded
+    assert all(a.body == "" for a in lean.articles)
+    assert [reader(a) for a in lean.articles] == list(full.articles)
+    assert any("第二段" in a.body for a in full.articles if a.source_path == "gbk.html")
+
+
+@pytest.mark.parametrize("name", SITES)
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_deferred_builds_equal_plain_builds(
+    corpus: Path, tmp_path: Path, name: str, jobs: int
+) -> None:
+    site = replace(SITES[name], jobs=jobs)
+    plain = build(corpus, tmp_path / "plain", site, now=NOW)
+    lean, reader = load_deferred(corpus, site, now=NOW)
+    deferred = build_from(lean, corpus, tmp_path / "lean", site, bodies=reader)
+    assert feeds(tmp_path / "lean") == feeds(tmp_path / "plain")
+    assert shown(deferred.diagnostics, tmp_path / "lean") == shown(
+        plain.diagnostics, tmp_path / "plain"
+    )
+    assert [f.items for f in deferred.feeds] == [f.items for f in plain.feeds]
+    assert len(parse_rss((tmp_path / "lean" / "rss.xml").read_bytes()).entries) > 0
+
+
+def test_the_cli_loads_without_bodies_and_writes_the_same_feeds(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = replace(SITE, budget=6000)
+    assert defers_bodies(site)
+    build(corpus, tmp_path / "plain", site)
+    deferred: list[str] = []
+    real = load_deferred
+
+    def spy(posts, site=None, **kwargs):  # type: ignore[no-untyped-def]
+        deferred.append(str(posts))
+        return real(posts, site, **kwargs)
+
+    monkeypatch.setattr("laojia_feed.load.load_deferred", spy)
+    flags = ["--site-url", SITE.url, "--title", SITE.title, "--timezone", SITE.timezone]
+    args = ["build", str(corpus), "--out", str(tmp_path / "cli"), *flags, "--budget", "6000"]
+    result = CliRunner().invoke(cli.cli, args)
+    assert result.exit_code == 1, result.output  # broken.md and bad-date.md
+    assert deferred == [str(corpus)]
+    assert feeds(tmp_path / "cli") == feeds(tmp_path / "plain")
+
+
+@pytest.mark.parametrize(
+    "site",
+    [
+        replace(SITE, budget=None, limit=None),
+        replace(SITE, archives=True),
+        replace(SITE, category_feeds=True),
+        replace(SITE, tag_feeds=True),
+        replace(SITE, cache_dir="cache"),
+    ],
+)
+def test_bodies_are_loaded_up_front_when_every_post_may_be_published(site: Site) -> None:
+    assert not defers_bodies(site)
+
+
+def test_a_post_edited_during_the_build_is_left_out_with_an_error(
+    corpus: Path, tmp_path: Path
+) -> None:
+    lean, reader = load_deferred(corpus, SITE, now=NOW)
+    newest = lean.articles[0]
+    edited = corpus / newest.source_path
+    edited.write_text(edited.read_text(encoding="utf-8") + "<p>新加的</p>\n", encoding="utf-8")
+    result = build_from(lean, corpus, tmp_path / "out", SITE, bodies=reader)
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    assert [(d.path, d.field, d.message) for d in errors] == [
+        (f"{corpus}/{newest.source_path}", "file", CHANGED)
+    ]
+    assert not result.ok
+    out = tmp_path / "out"
+    for entries in (
+        parse_rss((out / "rss.xml").read_bytes()).entries,
+        parse_atom((out / "atom.xml").read_bytes()).entries,
+    ):
+        links = [e.link for e in entries]
+        assert newest.url not in links
+        assert lean.articles[1].url in links
+    items = parse_json((out / "feed.json").read_bytes())["items"]
+    assert len(items) == len(lean.articles) - 1
+    assert all(i["url"] != newest.url for i in items)
+
+
+def test_a_post_deleted_during_the_build_is_left_out_with_an_error(
+    corpus: Path, tmp_path: Path
+) -> None:
+    lean, reader = load_deferred(corpus, SITE, now=NOW)
+    gone = lean.articles[2]
+    (corpus / gone.source_path).unlink()
+    result = build_from(lean, corpus, tmp_path / "out", SITE, bodies=reader)
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    assert [(d.path, d.field) for d in errors] == [(f"{corpus}/{gone.source_path}", "file")]
+    items = parse_json((tmp_path / "out" / "feed.json").read_bytes())["items"]
+    assert [i["url"] for i in items] == [a.url for a in lean.articles if a is not gone]
