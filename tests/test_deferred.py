@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tests.feedcheck import parse_atom, parse_json, parse_rss
-from tests.test_parallel import NOW, SITE, feeds, write_corpus
 
+from feedcheck import parse_atom, parse_json, parse_rss
 from laojia_feed import cli
 from laojia_feed.build import build, build_from, defers_bodies
 from laojia_feed.load import CHANGED, load_articles, load_deferred
 from laojia_feed.model import Diagnostic, Severity, Site
+from test_parallel import NOW, SITE, feeds, write_corpus
 
 
 @pytest.fixture
