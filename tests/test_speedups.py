@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from laojia_feed import fields, urls
+from laojia_feed import fields, permalinks, urls
 from laojia_feed.model import FieldError
 from laojia_feed.text import strip_forbidden
 
@@ -85,3 +88,28 @@ def test_plain_text_still_parses_markup_and_entities() -> None:
     assert fields.plain_text("<b>粗</b> &amp; 细") == "粗 & 细"
     assert fields.plain_text("\ufeff标题") == "标题"
     assert fields.plain_text(" 两个\n 空格 ") == "两个 空格"
+
+
+_SEGMENTISH = st.text(
+    alphabet=st.sampled_from([*"aZ09-._~!$&'()*+,;=@/:%?# \x00\x7f中é"]), max_size=20
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SEGMENTISH)
+def test_segment_fast_path_matches_quote(text: str) -> None:
+    slow = quote(permalinks._CONTROL.sub("", text), safe=permalinks._SEGMENT_SAFE)
+    assert permalinks._segment(text) == slow
+
+
+_PATHISH = st.lists(
+    st.sampled_from(["a", "年", ".", "..", "", "x.md", ".md", "index.html", "b.", "c.tar.gz"]),
+    max_size=5,
+).map("/".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PATHISH)
+def test_path_parts_match_pathlib(relpath: str) -> None:
+    path = PurePosixPath(relpath)
+    assert fields.path_parts(relpath) == (path.parent.name, path.stem, path.suffix)

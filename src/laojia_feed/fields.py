@@ -313,12 +313,25 @@ def parse_language(raw: object, ctx: Context, warn: Warn) -> str | None:
     return text
 
 
+def path_parts(relpath: str) -> tuple[str, str, str]:
+    """(parent folder name, stem, suffix) of a relative POSIX path, as ``PurePosixPath``
+    gives them; plain ``folder/name.ext`` paths (every discovered post's) without building one.
+    """
+    segments = relpath.split("/")
+    if "" in segments or "." in segments:  # absolute, empty, "a//b", "a/./b", "a/"
+        path = PurePosixPath(relpath)
+        return path.parent.name, path.stem, path.suffix
+    folder, _, name = relpath.rpartition("/")
+    dot = name.rfind(".")  # pathlib's rule: the last dot, neither leading nor trailing
+    stem, suffix = (name[:dot], name[dot:]) if 0 < dot < len(name) - 1 else (name, "")
+    return folder.rpartition("/")[2], stem, suffix
+
+
 def default_slug(relpath: str) -> str:
     """The slug a file name gives: Jekyll date prefix removed; a page bundle's folder name."""
-    path = PurePosixPath(relpath)
-    stem = path.stem
-    if stem in {"index", "_index"} and path.parent.name:  # Hugo page bundle: posts/x/index.md
-        stem = path.parent.name
+    parent, stem, _suffix = path_parts(relpath)
+    if stem in {"index", "_index"} and parent:  # Hugo page bundle: posts/x/index.md
+        stem = parent
     dated = _DATED_NAME.match(stem)
     return slug_from(dated.group(4) if dated else stem) or "post"
 
@@ -544,7 +557,7 @@ def stable_id(
 
 def body_format(relpath: str) -> BodyFormat:
     """HTML for ``.html``/``.htm`` files, Markdown for everything else."""
-    suffix = PurePosixPath(relpath).suffix.lower()
+    suffix = path_parts(relpath)[2].lower()
     return BodyFormat.HTML if suffix in {".html", ".htm"} else BodyFormat.MARKDOWN
 
 

@@ -7,8 +7,8 @@ the others from loading.
 
 from __future__ import annotations
 
-import hashlib
 import re
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -38,8 +38,8 @@ class BodyRef:
     found: discover.Found
     #: Where the body starts in the decoded text.
     start: int
-    #: The hash of the file's bytes when the metadata was read.
-    digest: bytes
+    #: The size and checksum of the file's bytes when the metadata was read.
+    digest: tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +60,10 @@ class Outcome:
 CHANGED = "changed while the build was running; skipped (build again)"
 
 
-def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+def _digest(data: bytes) -> tuple[int, int]:
+    """What tells a concurrent edit apart: the size and CRC-32 of the bytes (not a defence
+    against someone who may write the posts: they can publish anything anyway)."""
+    return len(data), zlib.crc32(data)
 
 
 def _ignore(message: str) -> None:

@@ -11,6 +11,7 @@ that stands for a path (``:path``, ``:category``, ``:categories``) may add
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -19,6 +20,7 @@ from datetime import datetime
 from hashlib import sha1
 from pathlib import PurePosixPath
 from types import MappingProxyType
+from typing import TypeAlias
 from urllib.parse import quote
 
 from .text import one_line
@@ -240,8 +242,14 @@ TOKENS: Mapping[str, Callable[[PostFacts], TokenValue]] = MappingProxyType(
 _TOKEN = re.compile("|".join(re.escape(t) for t in sorted(TOKENS, key=len, reverse=True)))
 
 
+#: A segment ``quote`` leaves as it is: only unreserved and :data:`_SEGMENT_SAFE` characters.
+_PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=@]*")
+
+
 def _segment(text: str) -> str:
     """One path segment, percent-encoded; a ``/`` inside it is encoded too."""
+    if _PLAIN_SEGMENT.fullmatch(text):  # digits of a date, an ASCII slug: nothing to do
+        return text
     return quote(_CONTROL.sub("", text), safe=_SEGMENT_SAFE)
 
 
@@ -255,21 +263,32 @@ def tokens_in(pattern: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(pattern))
 
 
+#: A compiled pattern: literal text (already encoded) and the token functions, in order.
+_Compiled: TypeAlias = tuple[str | Callable[[PostFacts], TokenValue], ...]
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(pattern: str) -> _Compiled:
+    """``pattern`` cut into encoded literal text and tokens, once per pattern."""
+    pieces: list[str | Callable[[PostFacts], TokenValue]] = []
+    last = 0
+    for match in _TOKEN.finditer(pattern):
+        pieces.append(
+            quote(_CONTROL.sub("", pattern[last : match.start()]), safe="/" + _SEGMENT_SAFE)
+        )
+        pieces.append(TOKENS[match.group(0)])
+        last = match.end()
+    pieces.append(quote(_CONTROL.sub("", pattern[last:]), safe="/" + _SEGMENT_SAFE))
+    return tuple(pieces)
+
+
 def expand(pattern: str, facts: PostFacts) -> str:
     """Fill ``pattern`` into a relative URL path without ``.``/``..`` or empty segments.
 
     Literal text is percent-encoded as path text; each token's value is encoded
     segment by segment. A trailing ``/`` in the pattern is kept.
     """
-    pieces: list[str] = []
-    last = 0
-    for match in _TOKEN.finditer(pattern):
-        pieces.append(
-            quote(_CONTROL.sub("", pattern[last : match.start()]), safe="/" + _SEGMENT_SAFE)
-        )
-        pieces.append(_encoded(TOKENS[match.group(0)](facts)))
-        last = match.end()
-    pieces.append(quote(_CONTROL.sub("", pattern[last:]), safe="/" + _SEGMENT_SAFE))
+    pieces = [p if isinstance(p, str) else _encoded(p(facts)) for p in _compiled(pattern)]
     segments = [
         s
         for s in "".join(pieces).split("/")
