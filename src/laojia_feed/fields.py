@@ -456,6 +456,20 @@ def _present(meta: Mapping[str, object], keys: tuple[str, ...]) -> list[tuple[st
     return [(key, meta[key]) for key in keys if key in meta]
 
 
+class _Warner:
+    """The ``warn`` of every field parser of one post: files warnings under ``key``."""
+
+    __slots__ = ("display", "found", "key")
+
+    def __init__(self, display: str, found: list[Diagnostic]) -> None:
+        self.display = display
+        self.found = found
+        self.key = ""
+
+    def __call__(self, message: str) -> None:
+        self.found.append(Diagnostic(self.display, self.key, message, Severity.WARNING))
+
+
 @dataclass(frozen=True, slots=True)
 class Parsed:
     """Every field's value (None where it failed) plus the diagnostics."""
@@ -475,16 +489,14 @@ def parse_fields(meta: Mapping[str, object], ctx: Context, display: str) -> Pars
     """Run every field parser over ``meta``; collect every problem."""
     values: dict[str, Any] = {}
     found: list[Diagnostic] = []
+    warn = _Warner(display, found)
     for name, spec in FIELDS.items():
         present = _present(meta, spec.keys)
         # the image field takes the first alias that gives a usable URL
         candidates = present if name == "image" else present[:1]
         value: Any = None
         for key, raw in candidates or [(spec.keys[0], None)]:
-
-            def warn(message: str, key: str = key) -> None:
-                found.append(Diagnostic(display, key, message, Severity.WARNING))
-
+            warn.key = key
             try:
                 value = spec.parse(raw, ctx, warn)
             except FieldError as problem:
