@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import PurePosixPath
+from typing import Any
 from urllib.parse import quote
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from laojia_feed import fields, permalinks, urls
+from laojia_feed import fields, frontmatter, permalinks, urls
 from laojia_feed.model import FieldError
 from laojia_feed.text import strip_forbidden
 
@@ -113,3 +115,33 @@ _PATHISH = st.lists(
 def test_path_parts_match_pathlib(relpath: str) -> None:
     path = PurePosixPath(relpath)
     assert fields.path_parts(relpath) == (path.parent.name, path.stem, path.suffix)
+
+
+_SCALARS = st.none() | st.text(max_size=5) | st.integers() | st.booleans()
+_FRONT = st.dictionaries(
+    st.text(max_size=4) | st.none(),
+    _SCALARS | st.lists(_SCALARS, max_size=4) | st.dictionaries(st.text(max_size=2), _SCALARS),
+    max_size=6,
+)
+
+
+def _cleaned(clean: Callable[[dict[Any, Any]], dict[str, object]], data: Any) -> object:
+    try:
+        return clean(data)
+    except FieldError as error:
+        return str(error)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_FRONT)
+def test_flat_front_matter_fast_path_matches_the_walk(data: dict[Any, Any]) -> None:
+    fast = _cleaned(frontmatter._Cleaner(strip_strings=False).mapping, data)
+    assert fast == _cleaned(frontmatter._Cleaner(strip_strings=False).walk, data)
+
+
+def test_flat_front_matter_still_counts_nodes() -> None:
+    huge = {"tags": ["t"] * frontmatter.MAX_NODES}
+    for clean in (frontmatter._Cleaner(strip_strings=False).mapping, frontmatter._Cleaner().walk):
+        assert _cleaned(clean, huge) == frontmatter.TOO_BIG
+    assert frontmatter._flat_size({"a": "x", "b": None, "c": ["1", None]}) == 1 + 2 + 2 + 4
+    assert frontmatter._flat_size({"a": 1}) is None

@@ -10,6 +10,7 @@ naming the file and the field.
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import posixpath
 import re
@@ -235,11 +236,15 @@ def _flatten_terms(raw: object, warn: Warn, what: str) -> list[str]:
     return names
 
 
+# A blog's few hundred category and tag names repeat in thousands of posts.
+_term_text = functools.lru_cache(maxsize=4096)(plain_text)
+
+
 def _terms(raw: object, warn: Warn, what: str) -> tuple[str, ...]:
     """Clean, deduplicated (case-insensitively), capped category or tag names."""
     kept: dict[str, str] = {}
     for name in _flatten_terms(raw, warn, what):
-        clean = _cap(plain_text(name), MAX_NAME, warn, f"a name in {what}")
+        clean = _cap(_term_text(name), MAX_NAME, warn, f"a name in {what}")
         if clean:
             kept.setdefault(clean.casefold(), clean)
     if len(kept) > MAX_TERMS:

@@ -582,6 +582,22 @@ def _kind(value: object) -> str:
     return "a " + type(value).__name__
 
 
+def _flat_size(data: dict[Any, Any]) -> int | None:
+    """The size :class:`_Cleaner` counts for a mapping of text keys to text, null or lists
+    of them, which it would return unchanged when it strips nothing; None for other data."""
+    size = 1
+    for key, value in data.items():
+        if type(key) is not str:
+            return None
+        if value is None or type(value) is str:
+            size += 2
+        elif type(value) is list and all(i is None or type(i) is str for i in value):
+            size += len(value) + 2
+        else:
+            return None
+    return size
+
+
 class _Cleaner:
     """Turns parsed data into plain JSON-compatible data, bounded, without forbidden characters.
 
@@ -606,6 +622,16 @@ class _Cleaner:
 
     def mapping(self, data: dict[Any, Any]) -> dict[str, object]:
         """The top-level mapping, cleaned; removals are counted per top-level key."""
+        if not self._strip:
+            size = _flat_size(data)
+            if size is not None:  # the usual front matter: nothing to clean, nothing deep
+                if size > MAX_NODES:
+                    raise FieldError(TOO_BIG)
+                return data
+        return self.walk(data)
+
+    def walk(self, data: dict[Any, Any]) -> dict[str, object]:
+        """:meth:`mapping` value by value."""
         self._open.add(id(data))
         result: dict[str, object] = {}
         size = 1
