@@ -101,7 +101,21 @@ def _show(value: str, limit: int = 100) -> str:
 
 
 def _clean(raw: str) -> str:
-    """Remove what browsers ignore: surrounding spaces and controls, tabs and newlines."""
+    """Remove what browsers ignore: surrounding spaces and controls, tabs and newlines.
+
+    Fast path: most values need nothing removed. Printable text has no lone surrogate
+    (category Cs), tab or newline, so the first two substitutions of :func:`_clean_slow`
+    change nothing; the only printable character in the class of ``_EDGES`` (C0
+    controls, space, Unicode white space) is the space itself, so with no space at either
+    end the edge pattern finds no run to remove and the slow path returns ``raw``.
+    """
+    if raw.isprintable() and not raw.startswith(" ") and not raw.endswith(" "):
+        return raw
+    return _clean_slow(raw)
+
+
+def _clean_slow(raw: str) -> str:
+    """:func:`_clean` by its definition: three substitutions."""
     text = _SURROGATE.sub("\ufffd", raw)
     text = _TAB_NEWLINE.sub("", text)
     return _EDGES.sub("", text)
@@ -315,10 +329,54 @@ def normalize_url(raw: str) -> str:
     return _normalized(raw)
 
 
+#: Characters a normalized path / query or fragment holds unencoded (and ``%`` of escapes).
+_PATH_CHARS = re.escape("".join(sorted(_UNRESERVED)) + _PATH_SAFE + "%")
+_TAIL_CHARS = re.escape("".join(sorted(_UNRESERVED)) + _QUERY_SAFE + "%")
+
+#: The shape of an http(s) URL that is already in normal form: lower-case scheme, a
+#: lower-case ASCII host name whose last label starts with a letter (so it is not numeric),
+#: no credentials or port, a path, then an optional query and fragment, all made of
+#: characters that need no encoding.
+_NORMAL_SHAPE = re.compile(
+    r"https?://(?:[a-z0-9_\-]+\.)*[a-z][a-z0-9_\-]*"
+    rf"/[{_PATH_CHARS}]*(?:\?[{_TAIL_CHARS}]*)?(?:#[{_TAIL_CHARS}]*)?"
+)
+
+#: What normalizing would still change in a URL of that shape: a ``%`` that is not an
+#: escape, or a segment made of one or two dots (``.`` or ``%2e``) anywhere after a ``/``.
+_NOT_NORMAL = re.compile(r"%(?![0-9A-Fa-f]{2})|/(?:\.|%2[eE]){1,2}(?=[/?#]|\Z)")
+
+
+def _in_normal_form(text: str) -> bool:
+    """True when :func:`_normalized_slow` would return ``text`` unchanged (a sufficient test).
+
+    Why: no character of the shape is a space, control, tab, newline or surrogate, so
+    cleaning keeps it; the scheme is already lower-case and has no backslash to turn into
+    a slash; the host has no ``%``, is ASCII and lower-case, has no empty label and does
+    not end in a numeric label, so :func:`_normalize_host` returns it as is, and without
+    ``@`` or ``:`` there are no credentials and no port to drop; path, query and fragment
+    hold only characters :func:`_encode` keeps and well-formed escapes; no path segment is
+    ``.``/``..`` in any spelling and no ``/..`` ends a query or fragment, so neither dot
+    removal nor ``..`` escaping changes anything; the path starts with ``/``, which the
+    slow path would otherwise add.
+    """
+    if _NORMAL_SHAPE.fullmatch(text) is None:
+        return False
+    # Both cases of the pattern need a "%" or a "/." (most URLs have neither).
+    return ("%" not in text and "/." not in text) or _NOT_NORMAL.search(text) is None
+
+
 # Bases and images are normalized repeatedly: remembered (valid results only, see above).
 @functools.lru_cache(maxsize=4096)
 def _normalized(raw: str) -> str:
-    """:func:`normalize_url` for text."""
+    """:func:`normalize_url` for text: a URL already in normal form comes back as is."""
+    if _in_normal_form(raw):
+        return raw
+    return _normalized_slow(raw)
+
+
+def _normalized_slow(raw: str) -> str:
+    """:func:`normalize_url` for text, step by step."""
     text = _clean(raw)
     if not text:
         raise FieldError("is empty")
@@ -379,7 +437,50 @@ def _resolve(base: str, ref: str, schemes: frozenset[str]) -> str:
         )
     if not text:
         return _without_fragment(base_url)
-    return normalize_url(urljoin(base_url, _slashes_for_backslashes(text)))
+    return normalize_url(_join_path(base_url, text))
+
+
+#: A relative reference that is only a path: no scheme, query, fragment, parameters,
+#: backslash, space or control, and no empty segment (a leading ``/`` is allowed).
+_PLAIN_PATH = re.compile(r"/?(?:[^\x00-\x20\x7f:?#;\\/]+/)*[^\x00-\x20\x7f:?#;\\/]*")
+
+#: A ``.`` or ``..`` segment in a reference.
+_DOT_SEGMENT = re.compile(r"(?:\A|/)\.\.?(?=/|\Z)")
+
+
+def _join_path(base_url: str, text: str) -> str:
+    """``urljoin(base_url, text)`` after backslashes become slashes (see :func:`_join_slow`).
+
+    Fast path for a plain, non-empty path (``2021/12/09/slug/``, ``/images/a.jpg``) against a base
+    in normal form (host only, see :func:`_in_normal_form`), done by concatenation. Why
+    it is what :func:`urllib.parse.urljoin` does: the reference has no scheme, ``//``,
+    query, fragment or ``;`` parameters, so only its path counts, the base's query and
+    fragment are dropped and the host is kept; urljoin then drops the base's last segment
+    (or keeps all of an absolute path), removes empty middle segments (there are none in
+    the reference, and the base's directory is checked for ``//``) and resolves ``.`` and
+    ``..`` segments (there are none: the reference is checked, the base is in normal form).
+    """
+    if (
+        not text
+        or _PLAIN_PATH.fullmatch(text) is None
+        or _DOT_SEGMENT.search(text) is not None
+        or not _in_normal_form(base_url)
+    ):
+        return _join_slow(base_url, text)
+    origin_end = base_url.find("/", base_url.find("//") + 2)
+    origin = base_url[:origin_end]
+    if text.startswith("/"):
+        return origin + text
+    path = base_url[origin_end:].partition("#")[0].partition("?")[0]
+    folder = path[: path.rfind("/") + 1]
+    if ";" in folder or "//" in folder:
+        return _join_slow(base_url, text)
+    return origin + folder + text
+
+
+def _join_slow(base_url: str, text: str) -> str:
+    """:func:`_join_path` by urljoin itself, with backslashes read as slashes first."""
+    return urljoin(base_url, _slashes_for_backslashes(text))
 
 
 def join_url(base: str, ref: str) -> str | None:
@@ -488,6 +589,9 @@ def _host_of(url: str) -> tuple[str, bool]:
     return host, bool(at)
 
 
+# A blog's images come from a few hosts thousands of times: the verdict is remembered
+# (a pure function of the host text).
+@functools.lru_cache(maxsize=4096)
 def _host_problem(host: str) -> str | None:
     """Why a normalized host cannot be published, or None."""
     if not host.startswith("[") and not host.strip("."):
@@ -510,7 +614,35 @@ def _host_problem(host: str) -> str | None:
 
 
 def _inner_candidates(url: str) -> list[str]:
-    """Absolute http(s) URLs a proxy wrapper carries: whole query, parameter values, path."""
+    """Absolute http(s) URLs a proxy wrapper carries: whole query, parameter values, path.
+
+    Does less than :func:`_inner_candidates_slow` for the same list: a piece met twice
+    gives the same answer (:func:`_decode_inner` is pure, and duplicates are dropped
+    anyway), an empty query only gives empty pieces, which are no URL, and a path
+    without ``:`` or ``%`` cannot hold ``http:``/``http%3a`` for the path pattern.
+    """
+    head, _, query = url.partition("#")[0].partition("?")
+    found: list[str] = []
+    if query:
+        pieces = [query]
+        for param in query.split("&"):
+            pieces.extend((param, param.partition("=")[2]))
+        for piece in dict.fromkeys(pieces):
+            inner = _decode_inner(piece)
+            if inner is not None and inner not in found:
+                found.append(inner)
+    path = head.partition("://")[2].partition("/")[2]
+    if ":" in path or "%" in path:
+        path_match = _INNER_IN_PATH.search("/" + path)
+        if path_match is not None:
+            inner = _decode_inner(path_match.group(1) + ("?" + query if query else ""))
+            if inner is not None and inner not in found:
+                found.append(inner)
+    return found
+
+
+def _inner_candidates_slow(url: str) -> list[str]:
+    """:func:`_inner_candidates` by its definition: every piece looked at."""
     head, _, query = url.partition("#")[0].partition("?")
     pieces = [query]
     for param in query.split("&"):
@@ -518,7 +650,7 @@ def _inner_candidates(url: str) -> list[str]:
     path_match = _INNER_IN_PATH.search("/" + head.partition("://")[2].partition("/")[2])
     found: list[str] = []
     for piece in pieces:
-        inner = _decode_inner(piece)
+        inner = _decode_inner_slow(piece)
         if inner is not None and inner not in found:
             found.append(inner)
     if path_match is not None:
@@ -529,7 +661,19 @@ def _inner_candidates(url: str) -> list[str]:
 
 
 def _decode_inner(piece: str) -> str | None:
-    """``piece`` as an absolute http(s) URL, percent-decoding up to three times; or None."""
+    """``piece`` as an absolute http(s) URL, percent-decoding up to three times; or None.
+
+    Fast path: without ``%`` there is nothing to decode (``unquote`` returns the text
+    itself), so :func:`_decode_inner_slow` stops after its first look at the cleaned piece.
+    """
+    if "%" not in piece:
+        stripped = _clean(piece)
+        return stripped if _INNER.match(stripped) else None
+    return _decode_inner_slow(piece)
+
+
+def _decode_inner_slow(piece: str) -> str | None:
+    """:func:`_decode_inner` by its definition: clean, look, decode, up to four times."""
     text = piece
     for _ in range(4):
         stripped = _clean(text)
