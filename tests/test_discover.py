@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import within
-from laojia_feed.discover import Discovery, Found, discover, read_post_bytes
+from laojia_feed.discover import Discovery, Found, OpenFolders, discover, read_post_bytes
 from laojia_feed.model import Exclusion, FieldError, Severity
 
 PATTERNS = ("*.md", "*.markdown", "*.html", "*.htm")
@@ -364,6 +364,34 @@ def test_parent_folder_swapped_for_symlink_after_discovery(tmp_path: Path, posts
     (posts / "sub").symlink_to(tmp_path / "evil", target_is_directory=True)
     with pytest.raises(FieldError, match="no longer a folder"):
         read_post_bytes(found)
+
+
+def open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_open_folders_reads_a_folder_once_and_still_refuses_swapped_folders(
+    tmp_path: Path, posts: Path
+) -> None:
+    write(posts / "2021/a.md", "a")
+    write(posts / "2021/b.md", "b")
+    write(posts / "2022/c.md", "c")
+    write(tmp_path / "evil/c.md", "outside")
+    a, b, c = discover(posts, PATTERNS).files
+    before = open_descriptors()
+    with OpenFolders() as folders:
+        assert read_post_bytes(a, folders=folders) == b"a"
+        assert open_descriptors() == before + 1  # 2021/ kept open, nothing else
+        (posts / "2021/a.md").unlink()  # the folder is open: its other posts still read
+        assert read_post_bytes(b, folders=folders) == b"b"
+        (posts / "2022/c.md").unlink()
+        (posts / "2022").rmdir()
+        (posts / "2022").symlink_to(tmp_path / "evil", target_is_directory=True)
+        with pytest.raises(FieldError, match="no longer a folder"):
+            read_post_bytes(c, folders=folders)
+        assert read_post_bytes(b, folders=folders) == b"b"
+    assert open_descriptors() == before
 
 
 def test_oversize_file_refused(posts: Path) -> None:

@@ -140,6 +140,7 @@ def load_post(
     tz: tzinfo,
     now: datetime,
     defer_body: bool = False,
+    folders: discover.OpenFolders | None = None,
 ) -> Outcome:
     """Read, decode, split and validate one post file (without its body: see
     :class:`BodyReader`)."""
@@ -152,7 +153,7 @@ def load_post(
     report = _Collector(display)
     try:
         with report.stage("file"):
-            data = discover.read_post_bytes(found)
+            data = discover.read_post_bytes(found, folders=folders)
             text = decode.decode_text(data, report.warner("file"))
         with report.stage("front matter"):
             raw = frontmatter.split_post(text, report.warner("front matter"), report.warn_key)
@@ -210,10 +211,11 @@ def load_posts(
 ) -> list[Outcome]:
     """:func:`load_post` for each file, in order (one chunk of a possibly parallel load)."""
     tz = dates.resolve_timezone(site.timezone)
-    return [
-        load_post(item, display_path(posts, item.relpath), site, tz, now, defer_bodies)
-        for item in files
-    ]
+    with discover.OpenFolders() as folders:
+        return [
+            load_post(item, display_path(posts, item.relpath), site, tz, now, defer_bodies, folders)
+            for item in files
+        ]
 
 
 def post_outcomes(
