@@ -699,7 +699,8 @@ def test_json_forbidden_check_matches_the_full_scan(texts: list[str]) -> None:
 
     dumped = json.dumps(texts, ensure_ascii=False)
     full_scan = jsonfeed._ESCAPED_CONTROL.search(dumped) is not None
-    assert jsonfeed._holds_forbidden(dumped) == full_scan
+    assert jsonfeed._escapes_control(dumped) == full_scan
+    assert (jsonfeed._clean_utf8(dumped) is None) == full_scan
     assert full_scan == any(strip_forbidden(text)[1] for text in texts)
 
 

@@ -142,6 +142,26 @@ def _serialize(doc: FeedDocument, stylesheet: str | None) -> bytes:
     return stream_document(head, _CLOSING, extension.root, entries, stylesheet)
 
 
+def _add_categories(element: etree._Element, terms: tuple[str, ...]) -> None:
+    """Add a ``<category term=…/>`` per term to feedgen's ``<entry>`` where
+    ``FeedEntry.category([{"term": t}, ...])`` makes ``atom_entry`` write them: last,
+    but before ``<published>``.
+
+    Same bytes, much less time: feedgen's ``category()`` validates each term's dict
+    with ``ensure_format`` (building sets every call), ~2 µs a term. Of the fields we
+    set, feedgen writes only ``<published>`` after the categories (contributor, rights
+    and source stay unset): the categories are appended and ``<published>`` moved
+    back behind them.
+    """
+    if not terms:
+        return
+    published = element.find("published")
+    for term in terms:
+        etree.SubElement(element, "category", term=term)
+    if published is not None:
+        element.append(published)  # moves it: lxml elements have one place
+
+
 def _entry_element(item: FeedItem, site: Site, base: str) -> etree._Element:
     """The ``<entry>`` of one article (``base``: the site URL, for ``urn:uuid`` ids)."""
     article = item.article
@@ -159,10 +179,8 @@ def _entry_element(item: FeedItem, site: Site, base: str) -> etree._Element:
         entry.content(item.rendered.content_html, type="html")
     if item.rendered.summary:
         entry.summary(item.rendered.summary)
-    terms = item_terms(article)
-    if terms:
-        entry.category([{"term": term} for term in terms])
     element: etree._Element = entry.atom_entry(extensions=False)
+    _add_categories(element, item_terms(article))
     if article.image:
         kind = image_type(article.image)
         etree.SubElement(element, _LINK, href=article.image, rel="enclosure", type=kind)
