@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 
 import pytest
@@ -427,3 +428,33 @@ def test_host_address_never_raises(host: str) -> None:
     address = host_address(host)
     if address is not None:
         assert isinstance(is_public_address(address), bool)
+
+
+def test_check_image_url_reports_a_value_urljoin_refuses() -> None:
+    # "https:" is the base's scheme, so the rest is resolved as relative: urlsplit raises
+    # ValueError("Invalid IPv6 URL") on the unbalanced bracket, which used to escape.
+    warnings: list[str] = []
+    assert check_image_url("https:http://[", SITE, warnings.append) is None
+    assert warnings == ["http://[ is not a valid URL; dropped"]
+    assert join_url(SITE, "https:http://[") is None
+
+
+_URL_PIECES = st.sampled_from(
+    [
+        *"aZ09%/\\?#:;@[]. -_~=&中\t\x00\ud800",
+        *("http:", "https:", "//", "http://", "%2e", "..", "127.0.0.1", "[::1]", "xn--", "ſ"),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_URL_PIECES, max_size=20).map("".join))
+def test_url_functions_raise_nothing_but_field_error(raw: str) -> None:
+    warnings: list[str] = []
+    check_image_url(raw, SITE, warnings.append)
+    check_image_url(raw, SITE, warnings.append, unwrap_proxies=True)
+    join_url(BASE, raw)
+    is_safe_public_url(raw)
+    proxy_inner_url(raw)
+    with contextlib.suppress(FieldError):
+        normalize_url(raw)

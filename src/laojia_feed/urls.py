@@ -480,7 +480,10 @@ def _join_path(base_url: str, text: str) -> str:
 
 def _join_slow(base_url: str, text: str) -> str:
     """:func:`_join_path` by urljoin itself, with backslashes read as slashes first."""
-    return urljoin(base_url, _slashes_for_backslashes(text))
+    try:
+        return urljoin(base_url, _slashes_for_backslashes(text))
+    except ValueError:  # urlsplit refuses a host with an unbalanced [ or ]
+        raise FieldError(f"{_show(text)} is not a valid URL") from None
 
 
 def join_url(base: str, ref: str) -> str | None:
