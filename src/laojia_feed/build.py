@@ -27,9 +27,9 @@ from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import quote
 
-from . import archives, opml, output, stylesheet, taxonomies, urls
+from . import archives, discover, opml, output, stylesheet, taxonomies, urls
 from .formats import FORMATS, FeedFormat
-from .load import display_path, load_articles
+from .load import BodyReader, BodyRef, display_path, load_articles, with_body
 from .model import (
     Article,
     BuildResult,
@@ -177,19 +177,27 @@ def estimated_size(item: FeedItem) -> int:
 
 def defers_bodies(site: Site) -> bool:
     """Whether a build of ``site`` should load posts without their bodies
-    (:func:`~laojia_feed.load.load_deferred`): when a budget or a limit keeps only the
-    newest posts in the one feed, no archive or category/tag feed needs the others, and
-    there is no cache (which keeps every body)."""
-    few = site.budget is not None or site.limit is not None
-    others = site.archives or site.category_feeds or site.tag_feeds
-    return few and not others and site.cache_dir is None
+    (:func:`~laojia_feed.load.load_deferred`), each read again when rendered: always,
+    unless a cache keeps every body anyway."""
+    return site.cache_dir is None
 
 
-def render_chunk(site: Site, articles: Sequence[Article]) -> list[Rendered]:
-    """The rendered body of each article (the work of one process in :meth:`Bodies.prefetch`)."""
+def render_chunk(
+    site: Site, pairs: Sequence[tuple[Article, BodyRef | None]]
+) -> list[Rendered | FieldError]:
+    """The rendered body of each article, read from its file first when it was loaded
+    without it (the work of one process in :meth:`Bodies.prefetch`); a body that cannot
+    be read back gives its error instead."""
     from . import html
 
-    return [html.render(article, site) for article in articles]
+    done: list[Rendered | FieldError] = []
+    with discover.OpenFolders() as folders:
+        for article, ref in pairs:
+            try:
+                done.append(html.render(with_body(article, ref, folders), site))
+            except FieldError as problem:
+                done.append(problem)
+    return done
 
 
 class Bodies:
@@ -204,26 +212,17 @@ class Bodies:
         site: Site,
         posts: str | Path,
         report: list[Diagnostic],
-        reader: Callable[[Article], Article] | None = None,
+        reader: BodyReader | None = None,
     ) -> None:
         self._site = site
         self._posts = posts
         self._report = report
         self._reader = reader
         self._done: dict[str, Rendered | None] = {}
-        self._ready: dict[str, Rendered] = {}
+        self._ready: dict[str, Rendered | FieldError] = {}
 
-    def _with_body(self, article: Article) -> Article | None:
-        """``article`` with its body read back (when deferred), or None, reported."""
-        if self._reader is None:
-            return article
-        try:
-            return self._reader(article)
-        except FieldError as problem:
-            where = display_path(self._posts, article.source_path)
-            self._report.append(Diagnostic(where, "file", str(problem)))
-            self._done[article.id] = None
-            return None
+    def _pair(self, article: Article) -> tuple[Article, BodyRef | None]:
+        return article, self._reader.ref(article) if self._reader is not None else None
 
     def prefetch(self, articles: Iterable[Article]) -> None:
         """Render ``articles`` ahead, on every core when there are many (see
@@ -234,12 +233,13 @@ class Bodies:
         for article in articles:
             if article.id not in self._done:
                 unique.setdefault(article.id, article)
-        if parallel.worker_count(self._site.jobs, len(unique)) <= 1:
+        todo = list(unique.values())
+        if parallel.worker_count(self._site.jobs, len(todo)) <= 1:
             return  # rendering on demand costs the same
-        todo = [a for a in map(self._with_body, unique.values()) if a is not None]
         work = functools.partial(render_chunk, self._site)
+        pairs = [self._pair(article) for article in todo]
         for article, rendered in zip(
-            todo, parallel.map_chunks(work, todo, jobs=self._site.jobs), strict=True
+            todo, parallel.map_chunks(work, pairs, jobs=self._site.jobs), strict=True
         ):
             self._ready[article.id] = rendered
 
@@ -249,12 +249,13 @@ class Bodies:
             return self._done[article.id]
         rendered = self._ready.pop(article.id, None)
         if rendered is None:
-            full = self._with_body(article)
-            if full is None:
-                return None
-            rendered = render_chunk(self._site, [full])[0]
-        self._done[article.id] = rendered
+            rendered = render_chunk(self._site, [self._pair(article)])[0]
         where = display_path(self._posts, article.source_path)
+        if isinstance(rendered, FieldError):
+            self._report.append(Diagnostic(where, "file", str(rendered)))
+            self._done[article.id] = None
+            return None
+        self._done[article.id] = rendered
         for note in rendered.notes:
             severity = Severity.WARNING if "budget" in note else Severity.INFO
             self._report.append(Diagnostic(where, "body", note, severity))
@@ -442,7 +443,7 @@ class _Builder:
         where: str,
         check: ThumbnailChecker | None,
         writer: Writer,
-        reader: Callable[[Article], Article] | None = None,
+        reader: BodyReader | None = None,
     ) -> None:
         self.writer = writer
         self.site = site
@@ -550,7 +551,7 @@ def plan_files(
     site: Site,
     check_thumbnails: ThumbnailChecker | None,
     writer: Writer,
-    reader: Callable[[Article], Article] | None = None,
+    reader: BodyReader | None = None,
 ) -> tuple[list[Placed], list[str], list[Diagnostic]]:
     """Serialize everything into ``writer``: the files in the order they are to be
     replaced, their names in the order they are reported (main feed first), and the
@@ -609,7 +610,7 @@ def _stage_and_commit(
     site: Site,
     check_thumbnails: ThumbnailChecker | None,
     keep_data: bool,
-    reader: Callable[[Article], Article] | None,
+    reader: BodyReader | None,
 ) -> tuple[dict[str, Placed], list[str], list[Diagnostic], dict[str, bool]]:
     """Take the lock, serialize everything into temporary files, rename the ones to keep.
 
@@ -655,7 +656,7 @@ def build_from(
     site: Site,
     *,
     check_thumbnails: ThumbnailChecker | None = None,
-    bodies: Callable[[Article], Article] | None = None,
+    bodies: BodyReader | None = None,
 ) -> BuildResult:
     """Render and write the feeds for an already loaded set of articles.
 

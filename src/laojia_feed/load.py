@@ -71,27 +71,39 @@ def _ignore(message: str) -> None:
     del message
 
 
+def with_body(
+    article: Article, ref: BodyRef | None, folders: discover.OpenFolders | None = None
+) -> Article:
+    """``article`` with the body ``ref`` points to (None: it has its body); :class:`FieldError`
+    when the file no longer holds the bytes the article was read from."""
+    if ref is None:
+        return article
+    data = discover.read_post_bytes(ref.found, folders=folders)
+    if _digest(data) != ref.digest:
+        raise FieldError(CHANGED)
+    return replace(article, body=decode.decode_text(data, _ignore)[ref.start :])
+
+
 class BodyReader:
     """The bodies a deferred load (:func:`load_deferred`) left out, read when asked for.
 
     A build that publishes only the newest few hundred of 50,000 posts needs only their
-    bodies: the others are never kept in memory nor sent between processes. A body is
-    read back only if the file still holds the bytes its metadata came from, so an
-    article's title and body always come from the same version of the post.
+    bodies, and one that publishes them all renders each on some core straight from its
+    file: either way, the bodies are never all kept in memory nor sent between processes.
+    A body is read back only if the file still holds the bytes its metadata came from,
+    so an article's title and body always come from the same version of the post.
     """
 
     def __init__(self, refs: Mapping[str, BodyRef]) -> None:
         self._refs = refs
 
+    def ref(self, article: Article) -> BodyRef | None:
+        """Where the body of ``article`` is; None when it was loaded with it."""
+        return self._refs.get(article.id)
+
     def __call__(self, article: Article) -> Article:
         """``article`` with its body; :class:`FieldError` when the file changed since."""
-        ref = self._refs.get(article.id)
-        if ref is None:  # loaded with its body
-            return article
-        data = discover.read_post_bytes(ref.found)
-        if _digest(data) != ref.digest:
-            raise FieldError(CHANGED)
-        return replace(article, body=decode.decode_text(data, _ignore)[ref.start :])
+        return with_body(article, self.ref(article))
 
 
 class _Collector:
