@@ -308,16 +308,11 @@ def _replay_unchanged(
 @site_options
 def check(posts: Path, **flags: Any) -> None:
     """Validate POSTS without writing anything; exit codes as in build."""
-    config, load = _configure_and_load(posts, flags)
+    config = _configure(posts, flags)
+    load = _load(config, config.posts or posts, flags, defer=True)[0]  # bodies not needed
     diagnostics = config.diagnostics + load.diagnostics
     announce(diagnostics, flags, summary_line(load, None, None))
     sys.exit(exit_code(diagnostics))
-
-
-def _configure_and_load(posts: Path, flags: Mapping[str, Any]) -> tuple[Config, LoadResult]:
-    """Configuration (exiting on its errors), then every post, with a progress bar."""
-    config = _configure(posts, flags)
-    return config, _load(config, config.posts or posts, flags)[0]
 
 
 def _configure(posts: Path, flags: Mapping[str, Any]) -> Config:
