@@ -46,9 +46,12 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=_SEPARATORS)
 #: an even run of backslashes (escaped backslashes) may precede it, an odd one may not.
 _ESCAPED_CONTROL = re.compile(r"(?<!\\)(?:\\\\)*\\(?:u00(?:0[0-8bcef]|1[0-9a-f])|[bf])")
 
-#: Every match of :data:`_ESCAPED_CONTROL` holds one of these; when none occurs (a
-#: substring search, fast) the regex, which tries every position, need not run.
-_ESCAPE_STARTS = ("\\u00", "\\b", "\\f")
+#: Every match of :data:`_ESCAPED_CONTROL` holds a match of this one (a backslash then
+#: ``u``, ``b`` or ``f``); when none occurs the regex, which tries every position with
+#: its look-behind, need not run. This one starts with a literal backslash, so the
+#: regex engine skips from backslash to backslash: one pass, faster than the three
+#: substring searches (``\u00``, ``\b``, ``\f``) it replaces.
+_ESCAPE_START = re.compile(r"\\[ubf]")
 
 
 def render_json(doc: FeedDocument) -> bytes:
@@ -114,7 +117,7 @@ def _clean_utf8(text: str) -> bytes | None:
 def _escapes_control(text: str) -> bool:
     """Whether serialized JSON holds the escape ``json.dumps`` writes for a control
     character XML forbids (the escape itself not escaped)."""
-    if not any(start in text for start in _ESCAPE_STARTS):
+    if _ESCAPE_START.search(text) is None:
         return False
     return _ESCAPED_CONTROL.search(text) is not None
 
