@@ -12,7 +12,9 @@ from .build import build as build
 from .build import build_from as build_from
 from .config import Config as Config
 from .config import load_config as load_config
+from .load import BodyReader as BodyReader
 from .load import load_articles as load_articles
+from .load import load_deferred as load_deferred
 from .model import Article as Article
 from .model import Author as Author
 from .model import BodyFormat as BodyFormat
@@ -47,6 +49,7 @@ __all__ = [
     "Article",
     "Author",
     "BodyFormat",
+    "BodyReader",
     "BuildResult",
     "Config",
     "Diagnostic",
@@ -65,5 +68,6 @@ __all__ = [
     "build_from",
     "load_articles",
     "load_config",
+    "load_deferred",
     "render",
 ]
