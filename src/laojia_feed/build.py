@@ -301,8 +301,9 @@ def render_plan(
     for fmt, name in enabled_formats(plan.site):
         path = file_name(plan.folder, name)
         doc = replace(base, links=MappingProxyType(dict(links.get(fmt.name, {}))))
-        data = fmt.render(doc, stylesheet=stylesheet.href_for(plan.site.stylesheet, path))
-        yield OutputFile(path, data, fmt.name, len(items))
+        href = stylesheet.href_for(plan.site.stylesheet, path)
+        # no local keeps the bytes: the writer drops them while the next format renders
+        yield OutputFile(path, fmt.render(doc, stylesheet=href), fmt.name, len(items))
 
 
 def _no_links(count: int) -> FormatLinks:
@@ -327,7 +328,11 @@ def serialize(
     while True:
         files = render_plan(plan, items[:count], links_for(count))
         if budget is None:
-            return [writer.put(f) for f in files], count
+            placed: list[Placed] = []
+            for file in files:
+                placed.append(writer.put(file))
+                del file  # one format's bytes at a time
+            return placed, count
         rendered = list(files)
         largest = max((len(f.data) for f in rendered), default=0)
         if largest <= budget or count == 0:
