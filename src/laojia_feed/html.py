@@ -628,9 +628,10 @@ def _reparses_the_same(html: str) -> bool:
 
     Another pass parses ``html`` and serializes the tree again, with the same filters.
     The filters change nothing: only allowed elements and attributes are left, and each
-    URL is one :func:`_join` returned, which it maps to itself (see :data:`_JOINED`).
-    So the output is the same exactly when the tree built from ``html`` serializes to
-    ``html``. That holds when:
+    URL is one :func:`_join` returned, which it maps to itself (see :data:`_JOINED`; the
+    tests check that join_url does too, and that nh3's own URL check accepts what it
+    writes). So the output is the same exactly when the tree built from ``html``
+    serializes to ``html``. That holds when:
 
     * the text reads back as written: no CR (read as LF), no bare no-break space, only
       the references html5ever writes, every ``<`` and ``>`` a tag of the expected form;
@@ -680,8 +681,9 @@ def _stable(cleaned: str, base_url: str, unwrap: bool = False) -> str:
     """Clean again until nothing changes (at most a few passes).
 
     html5ever's output does not always parse back to the same tree (``<a><table><a>``,
-    ``<h1><center><h1>`` once <center> is gone), so one pass is not idempotent. The
-    extra pass is cheap: its URLs are already resolved (see :data:`_JOINED`).
+    ``<h1><center><h1>`` once <center> is gone), so one pass is not idempotent. Its URLs
+    are already resolved (see :data:`_JOINED`); :func:`sanitize` skips this loop when
+    :func:`_reparses_the_same` shows that it would change nothing (nearly always).
     """
     for _ in range(_MAX_PASSES):
         again = _clean(cleaned, base_url, {}, unwrap)
