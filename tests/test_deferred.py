@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from feedcheck import parse_atom, parse_json, parse_rss
 from laojia_feed import cli
-from laojia_feed.build import build, build_from, defers_bodies
+from laojia_feed.build import build, build_from, defers_bodies, likely_fit
 from laojia_feed.load import CHANGED, load_articles, load_deferred
 from laojia_feed.model import Diagnostic, Severity, Site
 from test_parallel import NOW, SITE, feeds, write_corpus
@@ -144,3 +144,13 @@ def test_a_post_deleted_during_the_build_is_left_out_with_an_error(
     assert [(d.path, d.field) for d in errors] == [(f"{corpus}/{gone.source_path}", "file")]
     items = parse_json((tmp_path / "out" / "feed.json").read_bytes())["items"]
     assert [i["url"] for i in items] == [a.url for a in lean.articles if a is not gone]
+
+
+def test_likely_fit_is_the_newest_posts_whose_sources_fill_the_budget(corpus: Path) -> None:
+    lean, _reader = load_deferred(corpus, SITE, now=NOW)
+    sizes = {a.id: len((corpus / a.source_path).read_bytes()) for a in lean.articles}
+    picked = likely_fit(lean.articles, 6000, lambda a: sizes[a.id])
+    assert 1 <= len(picked) < len(lean.articles)
+    assert tuple(picked) == lean.articles[: len(picked)]
+    assert sum(sizes[a.id] for a in picked) + 1200 * len(picked) + 2048 > 6000
+    assert likely_fit(lean.articles, 10**9, lambda a: sizes[a.id]) == lean.articles

@@ -200,6 +200,10 @@ def render_chunk(
     return done
 
 
+#: Bodies rendered ahead on every core from this many (rendering one costs several loads).
+RENDER_MIN_PARALLEL = 200
+
+
 class Bodies:
     """Each article's body rendered once; its sanitizer notes reported once.
 
@@ -234,14 +238,19 @@ class Bodies:
             if article.id not in self._done:
                 unique.setdefault(article.id, article)
         todo = list(unique.values())
-        if parallel.worker_count(self._site.jobs, len(todo)) <= 1:
+        jobs = self._site.jobs
+        if parallel.worker_count(jobs, len(todo), RENDER_MIN_PARALLEL) <= 1:
             return  # rendering on demand costs the same
         work = functools.partial(render_chunk, self._site)
         pairs = [self._pair(article) for article in todo]
-        for article, rendered in zip(
-            todo, parallel.map_chunks(work, pairs, jobs=self._site.jobs), strict=True
-        ):
+        done = parallel.map_chunks(work, pairs, jobs=jobs, minimum=RENDER_MIN_PARALLEL)
+        for article, rendered in zip(todo, done, strict=True):
             self._ready[article.id] = rendered
+
+    def source_size(self, article: Article) -> int:
+        """The size of ``article``'s body as written (its file's, when it was left out)."""
+        ref = self._reader.ref(article) if self._reader is not None else None
+        return ref.digest[0] if ref is not None else len(article.body)
 
     def get(self, article: Article) -> Rendered | None:
         """The rendered body of ``article``; None when its body could not be read back."""
@@ -269,6 +278,19 @@ class Bodies:
             if rendered is not None:
                 found.append(FeedItem(fixes.get(article.id, article), rendered))
         return found
+
+
+def likely_fit(
+    articles: Sequence[Article], budget: int, size_of: Callable[[Article], int]
+) -> Sequence[Article]:
+    """The newest articles whose bodies as written fill ``budget``: about the ones
+    :func:`within_budget` keeps, worth rendering ahead on every core."""
+    spent = _DOCUMENT_OVERHEAD
+    for index, article in enumerate(articles):
+        spent += size_of(article) + _ITEM_OVERHEAD
+        if spent > budget:
+            return articles[: index + 1]
+    return articles
 
 
 def within_budget(articles: Sequence[Article], site: Site, bodies: Bodies) -> tuple[Article, ...]:
@@ -570,6 +592,8 @@ def plan_files(
         builder.bodies.prefetch(
             [*main.articles, *(a for _t, ps in groups for p in ps for a in p.articles)]
         )
+    else:  # about as many as will fit
+        builder.bodies.prefetch(likely_fit(main.articles, site.budget, builder.bodies.source_size))
     chosen = within_budget(main.articles, site, builder.bodies)
     term_chosen = [
         (plan, within_budget(plan.articles, site, builder.bodies))

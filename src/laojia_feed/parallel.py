@@ -51,13 +51,14 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def worker_count(jobs: int | None, items: int) -> int:
-    """How many processes to use: ``jobs`` if given (1 = in-process), else by size and cores."""
+def worker_count(jobs: int | None, items: int, minimum: int = MIN_PARALLEL) -> int:
+    """How many processes to use: ``jobs`` if given (1 = in-process), else by size and
+    cores: none below ``minimum`` items (where a pool would cost more than it saves)."""
     if jobs is not None:
         return max(1, min(jobs, items))
-    if items < MIN_PARALLEL:
+    if items < minimum:
         return 1
-    return max(1, min(available_cores(), items // (MIN_PARALLEL // 2)))
+    return max(1, min(available_cores(), items // max(1, minimum // 2)))
 
 
 def chunks(items: Sequence[T], count: int) -> list[Sequence[T]]:
@@ -86,13 +87,15 @@ def map_chunks(
     *,
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    minimum: int = MIN_PARALLEL,
 ) -> list[R]:
     """``work`` over ``items`` chunk by chunk, on ``jobs`` processes; one result per item, in order.
 
     ``work`` must be picklable (a module-level function or a ``functools.partial``
-    of one) and must not raise. ``progress(done, total)`` is called after each chunk.
+    of one) and must not raise. ``progress(done, total)`` is called after each chunk;
+    ``minimum``: see :func:`worker_count`.
     """
-    workers = worker_count(jobs, len(items))
+    workers = worker_count(jobs, len(items), minimum)
     if workers <= 1:
         return _in_process(work, items, progress)
     parts = chunks(items, workers * _CHUNKS_PER_JOB)
