@@ -2,7 +2,8 @@
 
 Each post ends in exactly one outcome: an Article, an exclusion (draft, unpublished,
 future, not a regular file), or error diagnostics. One post's problem never stops
-the others from loading.
+the others from loading. A build loads posts without their bodies (:func:`load_deferred`)
+and reads each body back when it renders it (:class:`BodyReader`, :func:`with_body`).
 """
 
 from __future__ import annotations
