@@ -211,6 +211,25 @@ def _localize(naive: datetime, tz: tzinfo, warn: Warn) -> datetime:
     return aware
 
 
+def _localize_wall(aware: datetime, tz: tzinfo, warn: Warn) -> datetime:
+    """:func:`_localize` of ``aware.replace(tzinfo=None)``, given it already built.
+
+    ``aware`` is the wall time with ``tzinfo`` ``tz`` and ``fold`` 0, exactly what
+    :func:`_localize` builds first. When the round trip keeps ``tz`` as its ``tzinfo``
+    object, ``==`` compares the two wall times field by field, ignoring ``fold`` (the
+    language reference's rule for aware datetimes sharing a ``tzinfo``), which is the
+    slow path's comparison of the naive values; any other case takes the slow path.
+    Only the allocations of three ``replace`` calls are saved.
+    """
+    try:
+        settled = aware.astimezone(UTC).astimezone(tz)
+    except OverflowError:  # the very edge of year 9999, as in _localize
+        return aware
+    if settled.tzinfo is tz and settled == aware:
+        return aware
+    return _localize(aware.replace(tzinfo=None), tz, warn)
+
+
 # ----------------------------------------------------------------------- checking
 
 
@@ -482,7 +501,139 @@ def _normalise(text: str) -> str:
     return _BLANKS.sub(" ", text.translate(_NARROW).strip(_SURROUNDING))
 
 
+# ---------------------------------------------------------------- the common shapes
+
+#: ``2021-12-09``, ``2021-12-09 11:10:27``, ``2021-12-09T11:10:27+08:00``: a strict subset
+#: of :data:`_iso8601`'s language (upper-case ``T``, seconds, no fraction, ``Z`` or ``±hh:mm``).
+_COMMON_ISO = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2})(Z|[+-]\d{2}:\d{2})?)?", re.ASCII
+)
+#: ``2021/12/09``, ``2021/12/9``: a strict subset of :data:`_numeric`'s language.
+_COMMON_SLASHED = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})", re.ASCII)
+#: ``Thu, 09 Dec 2021 03:10:27 GMT``: a strict subset of :data:`_rfc822`'s language
+#: (exact-case names, two-digit day, four-digit year, seconds, GMT/UT/UTC/Z or ``±hhmm``).
+_COMMON_RFC822 = re.compile(
+    r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) "
+    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) "
+    r"(\d{2}):(\d{2}):(\d{2}) (GMT|UTC|UT|Z|[+-]\d{4})",
+    re.ASCII,
+)
+_MONTH_ABBREVIATIONS: Mapping[str, int] = {
+    name[:3]: number for number, name in enumerate(_MONTH_NAMES, 1)
+}
+_WEEKDAY_ABBREVIATIONS: Mapping[str, int] = {
+    name[:3]: number for number, name in enumerate(_WEEKDAY_NAMES)
+}
+
+#: Zone tokens already read by :func:`_zone` without a warning → their zone.
+_KNOWN_ZONES: dict[str, tzinfo] = {}
+_KNOWN_ZONES_MAX = 4096
+
+
+def _known_zone(token: str) -> tzinfo | None:
+    """:func:`_zone` of ``token``, memoized; None when it would refuse or warn.
+
+    :func:`_zone` reads only ``token`` (``text`` and ``warn`` serve its messages), so a
+    token it accepts silently always gives an equal zone: the memo returns that zone
+    (the same ``UTC`` object for zero offsets). Refused and warned tokens (``CST``) are
+    left to the caller's slow path, which then raises or warns itself.
+    """
+    zone = _KNOWN_ZONES.get(token)
+    if zone is not None:
+        return zone
+    warnings: list[str] = []
+    try:
+        zone = _zone(token, token, warnings.append)
+    except FieldError:
+        return None
+    if warnings:
+        return None
+    if len(_KNOWN_ZONES) < _KNOWN_ZONES_MAX:
+        _KNOWN_ZONES[token] = zone
+    return zone
+
+
+def _common_fields(raw: str) -> tuple[int, int, int, int, int, int, int | None, str | None] | None:
+    """Year, month, day, hour, minute, second, weekday and zone token of a common shape.
+
+    None when ``raw`` is none of the three shapes exactly (as written: no surrounding or
+    doubled space, ASCII only).
+    """
+    if raw[4:5] == "-":
+        iso = _COMMON_ISO.fullmatch(raw)
+        if iso is None:
+            return None
+        year, month, day, hour, minute, second, zone = iso.groups()
+        if hour is None:
+            return int(year), int(month), int(day), 0, 0, 0, None, None
+        return int(year), int(month), int(day), int(hour), int(minute), int(second), None, zone
+    if raw[4:5] == "/":
+        slashed = _COMMON_SLASHED.fullmatch(raw)
+        if slashed is None:
+            return None
+        year, month, day = slashed.groups()
+        return int(year), int(month), int(day), 0, 0, 0, None, None
+    rfc = _COMMON_RFC822.fullmatch(raw)
+    if rfc is None:
+        return None
+    weekday, day, month, year, hour, minute, second, zone = rfc.groups()
+    return (
+        int(year),
+        _MONTH_ABBREVIATIONS[month],
+        int(day),
+        int(hour),
+        int(minute),
+        int(second),
+        _WEEKDAY_ABBREVIATIONS[weekday],
+        zone,
+    )
+
+
+def _parse_common(raw: str, tz: tzinfo, warn: Warn) -> datetime | None:
+    """:func:`_parse_text` for the shapes most posts use; None means "ask the slow path".
+
+    Why it is equivalent: ``raw`` matched one of three ASCII patterns with single inner
+    spaces and nothing around, so :func:`_normalise` and the ``shown`` strip leave it
+    unchanged; it is short and starts with four digits or an English weekday
+    abbreviation, which neither relative-date pattern accepts (they need a relative word
+    or a number followed by a unit). Each pattern's language is a subset of the first
+    parser of the chain that accepts it (``-`` → :data:`_iso8601`, ``/`` →
+    :data:`_numeric`, weekday → :data:`_rfc822`, the ones before it needing other
+    separators or a leading digit), reading the same groups. Every check
+    :func:`_assemble` makes that could raise or warn before localizing (year range, day
+    and time of day as :class:`datetime` checks them, zone, weekday) sends the value to
+    the slow path instead, before anything is reported; what is left builds the same
+    datetime, and values without a zone get ``tz`` through :func:`_localize_wall`.
+    """
+    fields = _common_fields(raw)
+    if fields is None:
+        return None
+    year, month, day, hour, minute, second, weekday, token = fields
+    if not _FIRST_YEAR <= year <= _LAST_YEAR:
+        return None
+    zone = tz if token is None else _known_zone(token)
+    if zone is None:
+        return None
+    try:
+        written = datetime(year, month, day, hour, minute, second, tzinfo=zone)
+    except ValueError:
+        return None
+    if weekday is not None and weekday != written.weekday():
+        return None
+    if token is None:
+        return _localize_wall(written, tz, warn)
+    return written
+
+
 def _parse_text(raw: str, tz: tzinfo, warn: Warn) -> datetime:
+    common = _parse_common(raw, tz, warn)
+    if common is not None:
+        return common
+    return _parse_text_slow(raw, tz, warn)
+
+
+def _parse_text_slow(raw: str, tz: tzinfo, warn: Warn) -> datetime:
+    """:func:`_parse_text` by its definition: normalise, refuse relative dates, the chain."""
     text = _normalise(raw)
     shown = raw.strip(_SURROUNDING + "\u3000")
     if not text:
