@@ -1,0 +1,103 @@
+"""Fast paths of html.py give exactly the answers of the slow paths they stand for, on
+generated hostile HTML, on every fixture body, on the hostile posts and on a corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import nh3
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hostile import make_posts
+from laojia_feed import html as html_module
+from laojia_feed.load import load_articles
+from laojia_feed.model import BodyFormat, Site
+from laojia_feed.text import strip_forbidden
+from test_hostile import CASES
+from test_html_stable import CORPUS, POST, documents, fixture_bodies
+
+BASES = st.sampled_from(
+    [POST, "https://news.example.org/", "", "http://[::1", "https://例子.测试/a%zz/", "mailto:x"]
+)
+
+
+def nh3_clean_per_call(body: str, base: str, unwrap: bool = False) -> tuple[str, dict[str, None]]:
+    """The slow path of ``_clean``: ``nh3.clean`` given every option at each call."""
+    dropped: dict[str, None] = {}
+    cleaned = nh3.clean(
+        body,
+        tags=html_module.ALLOWED_TAGS,
+        clean_content_tags=html_module.CLEAN_CONTENT_TAGS,
+        attributes=dict(html_module.ALLOWED_ATTRIBUTES),
+        attribute_filter=html_module._resolver(base, dropped, unwrap),
+        strip_comments=True,
+        link_rel=None,
+        url_schemes=html_module.URL_SCHEMES,
+    )
+    return strip_forbidden(cleaned)[0], dropped
+
+
+def check_cleaner(body: str, base: str = POST, unwrap: bool = False) -> None:
+    body = strip_forbidden(body)[0]  # as sanitize does: no lone surrogate reaches nh3
+    dropped: dict[str, None] = {}
+    fast = html_module._clean(body, base, dropped, unwrap)
+    assert (fast, dropped) == nh3_clean_per_call(body, base, unwrap)
+
+
+def real_bodies(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """(HTML, base URL) of every fixture body and every hostile post."""
+    for _, body in fixture_bodies():
+        yield body, POST
+    posts = make_posts(tmp_path)
+    for case in CASES:
+        case.make(posts, case.target)
+    result = load_articles(posts, Site(url="https://blog.example.org/"))
+    for article in result.articles:
+        body = article.body
+        markdown = article.body_format is BodyFormat.MARKDOWN
+        yield (html_module.markdown_to_html(body) if markdown else body), article.url
+
+
+def corpus_articles() -> Iterator[tuple[str, str]]:
+    """(HTML, base URL) of every post of the benchmark corpus."""
+    result = load_articles(CORPUS, Site(url="https://news.example.org/", timezone="Asia/Shanghai"))
+    for article in result.articles:
+        body = article.body
+        markdown = article.body_format is BodyFormat.MARKDOWN
+        yield (html_module.markdown_to_html(body) if markdown else body), article.url
+
+
+# ---------------------------------------------------------------------------
+# One nh3 cleaner for every pass
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents(), BASES, st.booleans())
+def test_the_shared_cleaner_cleans_as_nh3_clean(body: str, base: str, unwrap: bool) -> None:
+    check_cleaner(body, base, unwrap)
+
+
+def test_the_shared_cleaner_on_real_bodies(tmp_path: Path) -> None:
+    count = 0
+    for body, base in real_bodies(tmp_path):
+        check_cleaner(body, base)
+        check_cleaner(body, base, unwrap=True)
+        count += 1
+    assert count > 100
+
+
+def test_the_shared_cleaner_keeps_each_calls_filter() -> None:
+    first = html_module._clean('<a href="/x">x</a>', "https://a.org/p/", {})
+    second = html_module._clean('<a href="/x">x</a>', "https://b.org/p/", {})
+    assert first == '<a href="https://a.org/x">x</a>'
+    assert second == '<a href="https://b.org/x">x</a>'
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="no benchmark corpus")
+def test_the_shared_cleaner_on_the_corpus() -> None:
+    for body, base in corpus_articles():
+        check_cleaner(body, base)
