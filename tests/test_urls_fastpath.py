@@ -192,3 +192,18 @@ def test_host_problem_memo_matches_fresh_work(host: str) -> None:
     fresh = urls._host_problem.__wrapped__(host)
     assert urls._host_problem(host) == fresh
     assert urls._host_problem(host) == fresh  # the second answer comes from the memo
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    _URLS | st.text() | st.lists(_PIECES | st.characters(), max_size=20).map("".join),
+    st.sampled_from([urls._PATH_SAFE, urls._QUERY_SAFE, urls._USERINFO_SAFE, "", "/"]),
+)
+@example("/2021/12/09/中文标题-测试/", urls._PATH_SAFE)
+@example("%zz%4%41%", urls._PATH_SAFE)
+@example("a\ud800b", urls._QUERY_SAFE)
+@example("\U0001f600 \x00\x7f\x80\uffff", urls._QUERY_SAFE)
+def test_percent_encode_runs_matches_character_by_character(part: str, safe: str) -> None:
+    slow = _outcome(urls._percent_encode, part, safe)
+    assert _outcome(urls._percent_encode_runs, part, safe) == slow
+    assert _outcome(urls._encode, part, safe) == slow

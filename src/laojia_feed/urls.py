@@ -139,7 +139,45 @@ def _encode(part: str, safe: str) -> str:
     """Percent-encode what is not allowed in ``part``, keeping existing ``%XX`` escapes."""
     if _already_encoded(safe).fullmatch(part) is not None:
         return part
-    return _percent_encode(part, safe)
+    return _percent_encode_runs(part, safe)
+
+
+#: Per ``safe`` set: a run of characters :func:`_percent_encode` writes as escapes.
+_TO_ESCAPE: dict[str, re.Pattern[str]] = {}
+
+
+def _to_escape(safe: str) -> re.Pattern[str]:
+    """A pattern matching a run of characters neither unreserved, ``safe`` nor ``%``."""
+    pattern = _TO_ESCAPE.get(safe)
+    if pattern is None:
+        allowed = re.escape("".join(sorted(_UNRESERVED)) + safe + "%")
+        pattern = re.compile(f"[^{allowed}]+")
+        _TO_ESCAPE[safe] = pattern
+    return pattern
+
+
+def _escape_run(match: re.Match[str]) -> str:
+    """``%XX`` for every UTF-8 byte of the run, upper-case (``中`` → ``%E4%B8%AD``)."""
+    return "%" + match[0].encode("utf-8").hex("%").upper()
+
+
+def _percent_encode_runs(part: str, safe: str) -> str:
+    """:func:`_percent_encode` one run of characters to escape at a time.
+
+    Why it is equivalent: after the same lone-``%`` fix, the slow path keeps each
+    unreserved, ``safe`` or ``%`` character and replaces every other one by the escapes
+    of its UTF-8 bytes; the characters to replace are exactly those ``_to_escape``'s
+    runs hold, and since UTF-8 encodes a string character by character, the escapes of
+    a run's bytes are the escapes of its characters one after the other (``bytes.hex``
+    with ``%`` between bytes, plus one in front, upper-cased: only ``a``–``f`` change).
+    A lone surrogate makes the UTF-8 encoding fail in both; then the slow path runs and
+    raises its own error.
+    """
+    fixed = _LONE_PERCENT.sub("%25", part)
+    try:
+        return _to_escape(safe).sub(_escape_run, fixed)
+    except UnicodeEncodeError:
+        return _percent_encode(part, safe)
 
 
 def _percent_encode(part: str, safe: str) -> str:
