@@ -4,6 +4,7 @@ generated hostile HTML, on every fixture body, on the hostile posts and on a cor
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from hostile import make_posts
 from laojia_feed import html as html_module
 from laojia_feed.load import load_articles
 from laojia_feed.model import BodyFormat, Site
-from laojia_feed.text import strip_forbidden
+from laojia_feed.text import one_line, strip_forbidden
 from test_hostile import CASES
 from test_html_stable import CORPUS, POST, documents, fixture_bodies
 
@@ -101,3 +102,76 @@ def test_the_shared_cleaner_keeps_each_calls_filter() -> None:
 def test_the_shared_cleaner_on_the_corpus() -> None:
     for body, base in corpus_articles():
         check_cleaner(body, base)
+
+
+# ---------------------------------------------------------------------------
+# The suspicious-body test: src and poster searched apart
+
+#: The single pattern the two replace.
+COMBINED_URL_ATTRIBUTE = re.compile(
+    rb"(?:src|poster)\s*=\s*[\"']?(?!\s*(?:https?|mailto):)[a-z0-9+.\-\s]*:"
+)
+ATTRIBUTE_TEXT = st.lists(
+    st.sampled_from(
+        ["src", "poster", "posterr", "s", "rc", "=", " ", "\t", "\n", '"', "'", ":", "http",
+         "https:", "mailto:", "javascript", "data", "x", "-", "+", ".", "中", "<img ", ">"]
+    ),
+    max_size=14,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(ATTRIBUTE_TEXT)
+def test_src_and_poster_apart_find_what_the_combined_pattern_finds(text: str) -> None:
+    low = text.encode("utf-8", "surrogatepass").lower()
+    apart = any(p.search(low) is not None for p in html_module._SUSPICIOUS[-2:])
+    assert apart == (COMBINED_URL_ATTRIBUTE.search(low) is not None)
+
+
+# ---------------------------------------------------------------------------
+# The summary's text: one line straight from the tree
+
+WHITE_TEXT = st.lists(
+    st.sampled_from(
+        [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u2028", "\u3000",
+         "\u200b", "\ufeff", "a", "中", "\x01", "\ud800", "&#1;", "&#x20;", "&amp;"]
+    ),
+    max_size=30,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(WHITE_TEXT)
+def test_split_and_join_is_one_line(text: str) -> None:
+    assert " ".join(text.split()) == one_line(text)
+
+
+def check_parsed_line(html: str) -> None:
+    html = strip_forbidden(html)[0]
+    if html_module._too_deep(html):
+        return
+    slow = html_module._parsed_text(html)
+    assert html_module._parsed_line(html) == (None if slow is None else one_line(slow))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents() | WHITE_TEXT)
+def test_parsed_line_is_the_parsed_text_on_one_line(body: str) -> None:
+    check_parsed_line(body)
+    check_parsed_line(html_module.sanitize(body, POST)[0])
+
+
+def test_parsed_line_on_real_bodies(tmp_path: Path) -> None:
+    for body, base in real_bodies(tmp_path):
+        check_parsed_line(body)
+        check_parsed_line(html_module.sanitize(body, base)[0])
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="no benchmark corpus")
+def test_content_summary_on_the_corpus() -> None:
+    for body, base in corpus_articles():
+        content = html_module.sanitize(body, base)[0]
+        check_parsed_line(content)
+        for length in (1, 30, 200):
+            expected = html_module.summarize(html_module.html_to_text(content), length)
+            assert html_module._content_summary(content, length) == expected
