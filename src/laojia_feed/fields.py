@@ -184,6 +184,8 @@ def representable(moment: datetime, tz: tzinfo) -> datetime:
     ``9999-12-31T23:59:59-12:00`` is a valid datetime, but converting it to UTC (as
     permalinks and feeds do) overflows: such a date is an error, not a crash.
     """
+    if 1 < moment.year < 9999:  # offsets are under a day: no conversion leaves years 1–9999
+        return moment
     try:
         moment.astimezone(UTC)
         moment.astimezone(tz)
