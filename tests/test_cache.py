@@ -148,7 +148,16 @@ def test_plain_data_round_trip(corpus: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "plain", [None, (), ("x", None, ()), (None, "nonsense", ()), (None, None, (("p",),))]
+    "plain",
+    [
+        None,
+        (),
+        ("x", None, (), None),
+        (None, "nonsense", (), None),
+        (None, None, (("p",),), None),
+        (None, None, (), (1, 2, 3)),  # a body reference without the file it is in
+        (None, None, (), ("1", 2, 3)),
+    ],
 )
 def test_foreign_plain_data_is_refused(plain: object) -> None:
     with pytest.raises((ValueError, TypeError)):
@@ -199,12 +208,12 @@ def test_damaged_article_fields_are_refused(corpus: Path) -> None:
         fields = list(good[0])
         fields[index] = damage
         with pytest.raises((ValueError, TypeError)):
-            cache.outcome_from_plain((tuple(fields), None, ()))
+            cache.outcome_from_plain((tuple(fields), None, (), None))
     for index in (10, 11):  # categories, tags
         fields = list(good[0])
         fields[index] = ("ok", 3)
         with pytest.raises((ValueError, TypeError)):
-            cache.outcome_from_plain((tuple(fields), None, ()))
+            cache.outcome_from_plain((tuple(fields), None, (), None))
 
 
 # ---------------------------------------------------------------------------
@@ -226,14 +235,14 @@ def site_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def count_cli_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record each time a cached run loads the posts (the fast path never does)."""
     calls: list[str] = []
-    real = load.load_articles
+    real = load._load
 
-    def spy(posts, site=None, **kwargs):  # type: ignore[no-untyped-def]
-        if site is not None and site.cache_dir is not None:
+    def spy(posts, site, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if site.cache_dir is not None:
             calls.append(str(posts))
-        return real(posts, site, **kwargs)
+        return real(posts, site, *args, **kwargs)
 
-    monkeypatch.setattr(load, "load_articles", spy)
+    monkeypatch.setattr(load, "_load", spy)
     return calls
 
 

@@ -8,6 +8,7 @@ its body is left out with an error rather than published half old, half new.
 from __future__ import annotations
 
 import codecs
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from click.testing import CliRunner
 
 from feedcheck import parse_atom, parse_json, parse_rss
 from laojia_feed import cli
-from laojia_feed.build import build, build_from, defers_bodies, likely_fit
+from laojia_feed.build import build, build_from, likely_fit
 from laojia_feed.load import CHANGED, load_articles, load_deferred
 from laojia_feed.model import Diagnostic, Severity, Site
 from test_parallel import NOW, SITE, feeds, write_corpus
@@ -83,7 +84,6 @@ def test_the_cli_loads_without_bodies_and_writes_the_same_feeds(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = replace(SITE, budget=6000)
-    assert defers_bodies(site)
     build(corpus, tmp_path / "plain", site)
     deferred: list[str] = []
     real = load_deferred
@@ -101,9 +101,39 @@ def test_the_cli_loads_without_bodies_and_writes_the_same_feeds(
     assert feeds(tmp_path / "cli") == feeds(tmp_path / "plain")
 
 
-def test_bodies_are_loaded_up_front_only_for_the_cache() -> None:
-    assert defers_bodies(SITE) and defers_bodies(SITES["everything"])
-    assert not defers_bodies(replace(SITE, cache_dir="cache"))
+def test_the_cache_keeps_no_body_and_a_cached_build_equals_a_plain_one(
+    corpus: Path, tmp_path: Path
+) -> None:
+    site = replace(SITE, cache_dir=str(tmp_path / "cache"), budget=None)
+    plain = build(corpus, tmp_path / "plain", replace(site, cache_dir=None), now=NOW)
+    for run in ("first", "cached"):  # parsed and cached, then every post from the cache
+        lean, reader = load_deferred(corpus, site, now=NOW)
+        assert all(a.body == "" for a in lean.articles), run
+        build_from(lean, corpus, tmp_path / run, site, bodies=reader)
+        assert feeds(tmp_path / run) == feeds(tmp_path / "plain"), run
+    (cached,) = (tmp_path / "cache").glob("posts-*")
+    assert "第二段".encode() not in cached.read_bytes()  # the cache holds no body
+    full = load_articles(corpus, site, now=NOW)  # the library's load reads them back
+    assert full.articles == load_articles(corpus, replace(site, cache_dir=None), now=NOW).articles
+    assert plain.ok is False  # broken.md and bad-date.md, also in the cached loads
+    assert [d.message for d in full.errors] == [d.message for d in plain.load.errors]
+
+
+def test_a_cached_post_edited_without_a_new_identity_is_caught_by_its_checksum(
+    corpus: Path, tmp_path: Path
+) -> None:
+    site = replace(SITE, cache_dir=str(tmp_path / "cache"))
+    load_deferred(corpus, site, now=NOW)
+    post = corpus / "crlf.html"
+    data = post.read_bytes()
+    info = post.stat()
+    post.write_bytes(data.replace("第一段".encode(), "第三段".encode()))  # same size
+    os.utime(post, ns=(info.st_atime_ns, info.st_mtime_ns))  # same identity
+    full = load_articles(corpus, site, now=NOW)
+    assert [(d.path, d.field, d.message) for d in full.errors if d.field == "file"] == [
+        (f"{corpus}/crlf.html", "file", CHANGED)
+    ]
+    assert all(a.source_path != "crlf.html" for a in full.articles)
 
 
 @pytest.mark.parametrize("site", [SITE, replace(SITE, budget=None, jobs=2)], ids=["1", "2"])

@@ -175,13 +175,6 @@ def estimated_size(item: FeedItem) -> int:
     return len(text.encode("utf-8")) + escapes + _ITEM_OVERHEAD
 
 
-def defers_bodies(site: Site) -> bool:
-    """Whether a build of ``site`` should load posts without their bodies
-    (:func:`~laojia_feed.load.load_deferred`), each read again when rendered: always,
-    unless a cache keeps every body anyway."""
-    return site.cache_dir is None
-
-
 def render_chunk(
     site: Site, pairs: Sequence[tuple[Article, BodyRef | None]]
 ) -> list[Rendered | FieldError]:

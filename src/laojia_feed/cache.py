@@ -43,7 +43,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import __version__, discover, output
-from .load import Outcome
+from .load import BodyRef, Outcome
 from .model import (
     Article,
     Author,
@@ -58,7 +58,7 @@ from .model import (
 )
 
 #: First bytes of a posts cache file; bumped whenever its layout changes.
-MAGIC = b"laojia-feed posts cache 1\n"
+MAGIC = b"laojia-feed posts cache 2\n"
 
 #: A file's identity: size, mtime in nanoseconds, inode.
 Identity = tuple[int, int, int]
@@ -300,19 +300,32 @@ def _diagnostic(plain: Sequence[Any]) -> Diagnostic:
 
 
 def plain_outcome(outcome: Outcome) -> tuple[Any, ...]:
-    """An Outcome as marshal-able plain data."""
+    """An Outcome as marshal-able plain data (its body reference without the file)."""
     article = _plain_article(outcome.article) if outcome.article is not None else None
     excluded = outcome.excluded.value if outcome.excluded is not None else None
-    return article, excluded, tuple(_plain_diagnostic(d) for d in outcome.diagnostics)
+    ref = outcome.body_ref
+    plain_ref = (ref.start, *ref.digest) if ref is not None else None
+    return article, excluded, tuple(_plain_diagnostic(d) for d in outcome.diagnostics), plain_ref
 
 
-def outcome_from_plain(plain: Any) -> Outcome:
-    """The Outcome :func:`plain_outcome` gave; ValueError/TypeError for anything else."""
-    article, excluded, diagnostics = plain
+def _body_ref(plain: Any, found: discover.Found | None) -> BodyRef | None:
+    if plain is None:
+        return None
+    start, size, crc = plain
+    if found is None or not type(start) is type(size) is type(crc) is int:
+        raise ValueError("not a body reference")
+    return BodyRef(found, start, (size, crc))
+
+
+def outcome_from_plain(plain: Any, found: discover.Found | None = None) -> Outcome:
+    """The Outcome :func:`plain_outcome` gave (``found``: the file its body is in);
+    ValueError/TypeError for anything else."""
+    article, excluded, diagnostics, ref = plain
     return Outcome(
         article=_article(article) if article is not None else None,
         excluded=Exclusion(excluded) if excluded is not None else None,
         diagnostics=tuple(_diagnostic(d) for d in diagnostics),
+        body_ref=_body_ref(ref, found),
     )
 
 
@@ -433,7 +446,7 @@ def cached_outcomes(
             hashes[index] = content
             if plain is not None:
                 try:
-                    outcomes[index] = outcome_from_plain(plain)
+                    outcomes[index] = outcome_from_plain(plain, found)
                 except Exception:  # whatever a damaged entry holds: parse the post again
                     plain = None
             if plain is None:

@@ -252,14 +252,14 @@ def build(posts: Path, out: Path, ping: bool, check_thumbnails: bool, **flags: A
     POSTS is a folder of posts, or the root of a Hexo, Hugo or Jekyll site: then the
     site's own configuration gives the title, URL and permalinks, and its posts are read.
     """
-    from .build import build_from, defers_bodies
+    from .build import build_from
 
     config = _configure(posts, flags)
     used = config.posts or posts
     digest = None
     if config.site.cache_dir is not None and not ping and not check_thumbnails:
         digest = _replay_unchanged(config, posts, used, out, flags)
-    load, bodies = _load(config, used, flags, defer=defers_bodies(config.site))
+    load, bodies = _load(config, used, flags)
     checker = _thumbnail_checker() if check_thumbnails else None
     result = build_from(load, used, out, config.site, check_thumbnails=checker, bodies=bodies)
     diagnostics = config.diagnostics + result.all_diagnostics
@@ -309,7 +309,7 @@ def _replay_unchanged(
 def check(posts: Path, **flags: Any) -> None:
     """Validate POSTS without writing anything; exit codes as in build."""
     config = _configure(posts, flags)
-    load = _load(config, config.posts or posts, flags, defer=True)[0]  # bodies not needed
+    load = _load(config, config.posts or posts, flags)[0]
     diagnostics = config.diagnostics + load.diagnostics
     announce(diagnostics, flags, summary_line(load, None, None))
     sys.exit(exit_code(diagnostics))
@@ -323,17 +323,13 @@ def _configure(posts: Path, flags: Mapping[str, Any]) -> Config:
     return config
 
 
-def _load(
-    config: Config, posts: Path, flags: Mapping[str, Any], *, defer: bool = False
-) -> tuple[LoadResult, BodyReader | None]:
-    """Every post under ``posts``, with a progress bar; with ``defer``, without the bodies
-    (and the reader that gives them back)."""
-    from .load import load_articles, load_deferred
+def _load(config: Config, posts: Path, flags: Mapping[str, Any]) -> tuple[LoadResult, BodyReader]:
+    """Every post under ``posts`` without its body (and the reader that gives the bodies
+    back when they are rendered), with a progress bar."""
+    from .load import load_deferred
 
     with Progress(enabled=verbosity(flags) >= 0 and flags["style"] == "text") as progress:
-        if defer:
-            return load_deferred(posts, config.site, progress=progress)
-        return load_articles(posts, config.site, progress=progress), None
+        return load_deferred(posts, config.site, progress=progress)
 
 
 def announce(diagnostics: Sequence[Diagnostic], flags: Mapping[str, Any], summary: str) -> None:

@@ -240,7 +240,8 @@ def post_outcomes(
     defer_bodies: bool = False,
 ) -> list[Outcome]:
     """The outcome of every file, in order: from the cache when ``site.cache_dir`` is set
-    (bodies included), on every core for large folders (see :mod:`~laojia_feed.parallel`)."""
+    (which keeps no body: its outcomes always point to their bodies), on every core for
+    large folders (see :mod:`~laojia_feed.parallel`)."""
 
     def load_all(todo: Sequence[discover.Found], defer: bool = False) -> list[Outcome]:
         from . import parallel  # here: a rebuild answered by the cache never needs it
@@ -252,7 +253,7 @@ def post_outcomes(
         return load_all(files, defer_bodies)
     from . import cache
 
-    return cache.cached_outcomes(files, posts, site, now, load_all)
+    return cache.cached_outcomes(files, posts, site, now, partial(load_all, defer=True))
 
 
 def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
@@ -306,11 +307,10 @@ def load_deferred(
     """:func:`load_articles` without the bodies: every Article's ``body`` is empty until
     the reader gives it back (for :func:`~laojia_feed.build.build_from`'s ``bodies``).
 
-    For a build that publishes only the newest posts: the others' bodies are never
-    held in memory. With ``site.cache_dir`` set, bodies are loaded (the cache keeps them).
+    For a build: a post's body is read when it is rendered, so 50k bodies are never all
+    held in memory, and those that never reach a feed are not kept at all.
     """
-    site = site or Site()
-    return _load(posts, site, now or datetime.now(UTC), progress, defer=site.cache_dir is None)
+    return _load(posts, site or Site(), now or datetime.now(UTC), progress, defer=True)
 
 
 def _load(
@@ -340,9 +340,16 @@ def _load(
         if outcome.excluded is not None:
             excluded.append(Excluded(display, outcome.excluded))
         elif outcome.article is not None:
-            loaded.append((display, outcome.article))
-            if outcome.body_ref is not None:
-                refs.setdefault(outcome.article.id, outcome.body_ref)
+            article = outcome.article
+            if outcome.body_ref is not None and not defer:  # from the cache: read the body
+                try:
+                    article = with_body(article, outcome.body_ref)
+                except FieldError as problem:
+                    diagnostics.append(Diagnostic(display, "file", str(problem)))
+                    continue
+            elif outcome.body_ref is not None:
+                refs.setdefault(article.id, outcome.body_ref)
+            loaded.append((display, article))
     kept, clashes = unique_ids(loaded)
     result = LoadResult(
         articles=newest_first(kept),
