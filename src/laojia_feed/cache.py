@@ -2,8 +2,10 @@
 
 Three files per site in the cache folder, each written atomically:
 
-* ``posts-<key>.marshal``: each post's load outcome, keyed by its file identity
-  (relative path, size, mtime in ns, inode) and the hash of its bytes. A post whose
+* ``posts-<key>.marshal``: each post's load outcome without its body (the body is read
+  from the post when it is rendered, checked against the size and CRC-32 recorded here),
+  keyed by its file identity (relative path, size, mtime in ns, inode) and the hash of
+  its bytes. A post whose
   identity changed but whose bytes did not (a ``touch``, a checkout) is not parsed again.
 * ``build-<key>.json``: the digest of every input of the last build and the hash of
   every file it wrote. When the inputs are the same and the output folder still holds
