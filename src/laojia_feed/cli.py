@@ -413,14 +413,14 @@ def _rebuilder(posts: Path, out: Path, flags: Mapping[str, Any]) -> Callable[[],
 
     def rebuild() -> None:
         from .build import build_from
-        from .load import load_articles
+        from .load import load_deferred
 
         config = configure(posts, flags)
         if not config.ok:
             report(config.diagnostics, flags["style"], verbosity(flags))
             return
-        load = load_articles(config.posts or posts, config.site)
-        result = build_from(load, config.posts or posts, out, config.site)
+        load, bodies = load_deferred(config.posts or posts, config.site)
+        result = build_from(load, config.posts or posts, out, config.site, bodies=bodies)
         diagnostics = config.diagnostics + result.all_diagnostics
         announce(diagnostics, flags, summary_line(load, result, out))
 
