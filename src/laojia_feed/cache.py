@@ -29,14 +29,12 @@ ignored and rebuilt, never trusted and never fatal.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import marshal
 import os
 import stat
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -45,7 +43,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import __version__, discover, output
-from .load import BodyRef, Outcome
+from .load import BodyRef, Outcome, collector_paused
 from .model import (
     Article,
     Author,
@@ -406,22 +404,6 @@ def _content_hash(found: discover.Found) -> str:
         return ""
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while the cache is read back.
-
-    Reading 10k posts makes a few hundred thousand tuples and strings, none in a cycle;
-    the collector would walk them all again and again as they pile up (tens of ms).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def cached_outcomes(
     files: Sequence[discover.Found], posts: str, site: Site, now: datetime, load_all: LoadAll
 ) -> list[Outcome]:
@@ -434,7 +416,7 @@ def cached_outcomes(
     folder = Path(site.cache_dir or ".")
     key = fingerprint(site, posts)
     name = f"posts-{_key(str(Path(posts).resolve()))}.marshal"
-    with _collector_paused():  # ~10^5 objects without cycles: nothing to collect
+    with collector_paused():  # ~10^5 objects without cycles: nothing to collect
         entries = _read_entries(folder / name, key)
         outcomes: list[Outcome | None] = [None] * len(files)
         todo: list[int] = []
