@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import codecs
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import refused_by, warned
+from laojia_feed import decode as decode_module
 from laojia_feed.decode import decode_text, normalize_newlines
-from laojia_feed.model import FieldError
+from laojia_feed.model import FieldError, Warn
 from laojia_feed.text import has_forbidden
 
 POST = "---\ntitle: 老房加梯系列报道\ncategories:\n - 新媒体\n---\n\n近期，【老房加梯】专题连载。\n"
@@ -222,3 +224,49 @@ def test_utf8_text_round_trips(text: str) -> None:
     if text.isspace() or text.startswith("\ufeff") or "\ufffe" in text or "\uffff" in text:
         return
     assert decode(text.encode()) == (text, [])
+
+
+_PIECES = st.sampled_from(
+    [
+        b"---\ntitle: t\n---\n",
+        "正文，中文。".encode(),
+        "老家".encode("gb18030"),
+        b"\r\n",
+        b"\t",
+        b"\x00",
+        b"\x01",
+        b"\x1f",
+        b"\x7f",
+        b"\xef\xbf\xbe",
+        b"\xef\xbf\xbf",
+        b"\xef\xbf\xbd",
+        b"\xed\xa0\x80",  # an encoded surrogate: not UTF-8
+        b"\xff",
+        codecs.BOM_UTF8,
+        codecs.BOM_UTF16_LE,
+        "\u3000".encode(),
+        "\ufffe".encode("utf-16-le"),
+    ]
+)
+
+
+def _outcome(decode: Callable[[bytes, Warn], str], data: bytes) -> tuple[object, list[str]]:
+    notes: list[str] = []
+    try:
+        return decode(data, notes.append), notes
+    except FieldError as error:
+        return f"error: {error}", notes
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=12).map(b"".join) | st.binary(min_size=1))
+def test_plain_utf8_fast_path_matches_the_full_path(data: bytes) -> None:
+    if data.isspace():
+        return
+    assert _outcome(decode_text, data) == _outcome(decode_module._decode_full, data)
+
+
+def test_the_fast_path_takes_plain_utf8_and_leaves_the_rest() -> None:
+    assert decode_module._plain_utf8("---\n正文\r\n".encode()) == "---\n正文\r\n"
+    for odd in (codecs.BOM_UTF8 + b"x", b"a\x01b", "\ufffe".encode(), "老家".encode("gb18030")):
+        assert decode_module._plain_utf8(odd) is None

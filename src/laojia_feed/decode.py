@@ -72,12 +72,40 @@ def decode_text(data: bytes, warn: Warn) -> str:
     """
     if not data or data.isspace():
         raise FieldError(EMPTY)
-    text = _to_str(data, warn)
-    text = normalize_newlines(text)
-    text = _remove_forbidden(text, warn)
+    plain = _plain_utf8(data)
+    if plain is None:
+        return _decode_full(data, warn)
+    return _checked(normalize_newlines(plain))
+
+
+def _decode_full(data: bytes, warn: Warn) -> str:
+    """:func:`decode_text` for any non-empty bytes, step by step."""
+    return _checked(_remove_forbidden(normalize_newlines(_to_str(data, warn)), warn))
+
+
+def _checked(text: str) -> str:
     if not text or text.isspace():
         raise FieldError(EMPTY)
     return text
+
+
+def _plain_utf8(data: bytes) -> str | None:
+    """``data`` decoded, when it is UTF-8 without a byte-order mark and holds nothing XML
+    forbids (the usual post); else None, and :func:`decode_text` takes the full path.
+
+    Why the full path would give the same text: without a byte-order mark and without
+    NUL bytes (control bytes are checked) it decodes as UTF-8 from the first byte; then
+    the only characters XML forbids that UTF-8 can hold are the control characters, one
+    byte each (checked on the bytes: cheaper than a search of the text), and U+FFFE and
+    U+FFFF (looked for in the text); lone surrogates are not valid UTF-8.
+    """
+    if data.startswith(codecs.BOM_UTF8) or len(data.translate(None, _CONTROL_BYTES)) != len(data):
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return None if "\ufffe" in text or "\uffff" in text else text
 
 
 def normalize_newlines(text: str) -> str:
