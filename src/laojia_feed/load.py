@@ -147,7 +147,8 @@ def collector_paused() -> Iterator[None]:
 
     Loading 10k posts makes a few hundred thousand tuples, strings and Articles, none in
     a cycle; the collector would walk them all again and again as they pile up (~4% of
-    the load). It runs again, and collects anything left, when the block ends.
+    the load, and more than half the time of unpickling them from the worker processes).
+    It runs again, and collects anything left, when the block ends.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -265,7 +266,8 @@ def post_outcomes(
         from . import parallel  # here: a rebuild answered by the cache never needs it
 
         work = partial(load_posts, posts=posts, site=site, now=now, defer_bodies=defer)
-        return parallel.map_chunks(work, todo, jobs=site.jobs, progress=progress)
+        with collector_paused():  # also while other processes' results are unpickled here
+            return parallel.map_chunks(work, todo, jobs=site.jobs, progress=progress)
 
     if site.cache_dir is None:
         return load_all(files, defer_bodies)
