@@ -155,7 +155,7 @@ def test_plain_data_round_trip(corpus: Path) -> None:
         ("x", None, (), None),
         (None, "nonsense", (), None),
         (None, None, (("p",),), None),
-        (None, None, (), (1, 2, 3)),  # a body reference without the file it is in
+        (None, None, (), (1, 2)),  # a body span is (start, size, crc)
         (None, None, (), ("1", 2, 3)),
     ],
 )

@@ -243,7 +243,7 @@ class Bodies:
     def source_size(self, article: Article) -> int:
         """The size of ``article``'s body as written (its file's, when it was left out)."""
         ref = self._reader.ref(article) if self._reader is not None else None
-        return ref.digest[0] if ref is not None else len(article.body)
+        return ref.span[1] if ref is not None else len(article.body)
 
     def get(self, article: Article) -> Rendered | None:
         """The rendered body of ``article``; None when its body could not be read back."""

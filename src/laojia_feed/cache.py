@@ -43,7 +43,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import __version__, discover, output
-from .load import BodyRef, Outcome, collector_paused
+from .load import BodySpan, Outcome, collector_paused
 from .model import (
     Article,
     Author,
@@ -300,32 +300,30 @@ def _diagnostic(plain: Sequence[Any]) -> Diagnostic:
 
 
 def plain_outcome(outcome: Outcome) -> tuple[Any, ...]:
-    """An Outcome as marshal-able plain data (its body reference without the file)."""
+    """An Outcome as marshal-able plain data."""
     article = _plain_article(outcome.article) if outcome.article is not None else None
     excluded = outcome.excluded.value if outcome.excluded is not None else None
-    ref = outcome.body_ref
-    plain_ref = (ref.start, *ref.digest) if ref is not None else None
-    return article, excluded, tuple(_plain_diagnostic(d) for d in outcome.diagnostics), plain_ref
+    diagnostics = tuple(_plain_diagnostic(d) for d in outcome.diagnostics)
+    return article, excluded, diagnostics, outcome.body_span
 
 
-def _body_ref(plain: Any, found: discover.Found | None) -> BodyRef | None:
+def _body_span(plain: Any) -> BodySpan | None:
     if plain is None:
         return None
     start, size, crc = plain
-    if found is None or not type(start) is type(size) is type(crc) is int:
-        raise ValueError("not a body reference")
-    return BodyRef(found, start, (size, crc))
+    if not type(start) is type(size) is type(crc) is int:
+        raise ValueError("not a body span")
+    return start, size, crc
 
 
-def outcome_from_plain(plain: Any, found: discover.Found | None = None) -> Outcome:
-    """The Outcome :func:`plain_outcome` gave (``found``: the file its body is in);
-    ValueError/TypeError for anything else."""
-    article, excluded, diagnostics, ref = plain
+def outcome_from_plain(plain: Any) -> Outcome:
+    """The Outcome :func:`plain_outcome` gave; ValueError/TypeError for anything else."""
+    article, excluded, diagnostics, span = plain
     return Outcome(
         article=_article(article) if article is not None else None,
         excluded=Exclusion(excluded) if excluded is not None else None,
         diagnostics=tuple(_diagnostic(d) for d in diagnostics),
-        body_ref=_body_ref(ref, found),
+        body_span=_body_span(span),
     )
 
 
@@ -430,7 +428,7 @@ def cached_outcomes(
             hashes[index] = content
             if plain is not None:
                 try:
-                    outcomes[index] = outcome_from_plain(plain, found)
+                    outcomes[index] = outcome_from_plain(plain)
                 except Exception:  # whatever a damaged entry holds: parse the post again
                     plain = None
             if plain is None:

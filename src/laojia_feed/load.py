@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from functools import partial
 from pathlib import Path
+from typing import TypeAlias
 
 from . import dates, decode, discover
 from .model import (
@@ -31,6 +32,10 @@ from .model import (
     Warn,
 )
 
+#: Where the body of a post loaded without it starts in its decoded text, and the size
+#: and CRC-32 of the post's bytes when its metadata was read: ``(start, size, crc)``.
+BodySpan: TypeAlias = tuple[int, int, int]
+
 
 @dataclass(frozen=True, slots=True)
 class BodyRef:
@@ -38,10 +43,8 @@ class BodyRef:
 
     #: The post file.
     found: discover.Found
-    #: Where the body starts in the decoded text.
-    start: int
-    #: The size and checksum of the file's bytes when the metadata was read.
-    digest: tuple[int, int]
+    #: Where in it, and what its bytes were.
+    span: BodySpan
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +57,8 @@ class Outcome:
     excluded: Exclusion | None = None
     #: Its diagnostics (errors mean it was skipped).
     diagnostics: tuple[Diagnostic, ...] = ()
-    #: Where the article's body is, when it was loaded without it.
-    body_ref: BodyRef | None = None
+    #: Where the article's body is in the post, when it was loaded without it.
+    body_span: BodySpan | None = None
 
 
 #: What a deferred body is re-read against: the same bytes, or the post is not published.
@@ -81,9 +84,10 @@ def with_body(
     if ref is None:
         return article
     data = discover.read_post_bytes(ref.found, folders=folders)
-    if _digest(data) != ref.digest:
+    start, size, crc = ref.span
+    if _digest(data) != (size, crc):
         raise FieldError(CHANGED)
-    return replace(article, body=decode.decode_text(data, _ignore)[ref.start :])
+    return replace(article, body=decode.decode_text(data, _ignore)[start:])
 
 
 class BodyReader:
@@ -204,8 +208,8 @@ def load_post(
     article = fields.make_article(parsed.values, raw.meta, body, found.relpath, site, tz)
     if article.published > now and not site.include_future:
         return Outcome(excluded=Exclusion.FUTURE, diagnostics=diagnostics)
-    ref = BodyRef(found, len(text) - len(raw.body), _digest(data)) if defer_body else None
-    return Outcome(article=article, diagnostics=diagnostics, body_ref=ref)
+    span = (len(text) - len(raw.body), *_digest(data)) if defer_body else None
+    return Outcome(article=article, diagnostics=diagnostics, body_span=span)
 
 
 def key_line(front: str, key: str) -> int | None:
@@ -361,14 +365,15 @@ def _load(
             excluded.append(Excluded(display, outcome.excluded))
         elif outcome.article is not None:
             article = outcome.article
-            if outcome.body_ref is not None and not defer:  # from the cache: read the body
+            ref = BodyRef(item, outcome.body_span) if outcome.body_span is not None else None
+            if ref is not None and not defer:  # from the cache, which keeps no body
                 try:
-                    article = with_body(article, outcome.body_ref)
+                    article = with_body(article, ref)
                 except FieldError as problem:
                     diagnostics.append(Diagnostic(display, "file", str(problem)))
                     continue
-            elif outcome.body_ref is not None:
-                refs.setdefault(article.id, outcome.body_ref)
+            elif ref is not None:
+                refs.setdefault(article.id, ref)
             loaded.append((display, article))
     kept, clashes = unique_ids(loaded)
     result = LoadResult(
