@@ -29,7 +29,14 @@ from urllib.parse import quote
 
 from . import archives, discover, opml, output, stylesheet, taxonomies, urls
 from .formats import FORMATS, FeedFormat
-from .load import BodyReader, BodyRef, display_path, load_articles, with_body
+from .load import (
+    BodyReader,
+    BodyRef,
+    collector_paused,
+    display_path,
+    load_articles,
+    with_body,
+)
 from .model import (
     Article,
     BuildResult,
@@ -236,7 +243,8 @@ class Bodies:
             return  # rendering on demand costs the same
         work = functools.partial(render_chunk, self._site)
         pairs = [self._pair(article) for article in todo]
-        done = parallel.map_chunks(work, pairs, jobs=jobs, minimum=RENDER_MIN_PARALLEL)
+        with collector_paused():  # thousands of results unpickled: no cycles among them
+            done = parallel.map_chunks(work, pairs, jobs=jobs, minimum=RENDER_MIN_PARALLEL)
         for article, rendered in zip(todo, done, strict=True):
             self._ready[article.id] = rendered
 
