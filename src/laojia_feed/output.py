@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from . import fileflags
 from .model import FieldError
@@ -284,11 +285,7 @@ def _replace_with(target: Path, payload: bytes) -> None:
     try:
         os.replace(tmp, target)  # noqa: PTH105 - one atomic rename(2), patchable in tests
     except BaseException as exc:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
-        if isinstance(exc, Exception) and not isinstance(exc, OSError):
-            raise OSError(f"cannot write {target.name}: {exc}") from exc
-        raise
+        _discard(tmp, target, exc)
     _fsync_dir(target.parent)
 
 
@@ -304,12 +301,18 @@ def _temp_with(target: Path, payload: bytes) -> str:
         finally:
             os.close(fd)
     except BaseException as exc:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
-        if isinstance(exc, Exception) and not isinstance(exc, OSError):
-            raise OSError(f"cannot write {target.name}: {exc}") from exc
-        raise
+        _discard(tmp, target, exc)
     return tmp
+
+
+def _discard(tmp: str, target: Path, exc: BaseException) -> NoReturn:
+    """Remove the temporary file of a failed write and raise again: as an OSError naming
+    ``target`` when the failure was another kind of error (Ctrl-C stays what it is)."""
+    with contextlib.suppress(OSError):
+        Path(tmp).unlink()
+    if isinstance(exc, Exception) and not isinstance(exc, OSError):
+        raise OSError(f"cannot write {target.name}: {exc}") from exc
+    raise exc
 
 
 def _write_all(fd: int, payload: bytes) -> None:
