@@ -33,7 +33,8 @@ def corpus(tmp_path: Path) -> Path:
     (posts / "bom.html").write_bytes(codecs.BOM_UTF8 + (front + body).encode())
     (posts / "crlf.html").write_bytes((front + body).replace("\n", "\r\n").encode())
     (posts / "gbk.html").write_bytes((front.replace("编码", "旧编码") + body).encode("gb18030"))
-    (posts / "wide.html").write_bytes(codecs.BOM_UTF16_LE + front.encode("utf-16-le"))
+    wide = front.replace("编码", "宽编码") + body
+    (posts / "wide.html").write_bytes(codecs.BOM_UTF16_LE + wide.encode("utf-16-le"))
     return posts
 
 
@@ -60,7 +61,9 @@ def test_the_reader_gives_back_exactly_the_bodies_a_full_load_has(corpus: Path) 
     assert lean.diagnostics == full.diagnostics and lean.excluded == full.excluded
     assert all(a.body == "" for a in lean.articles)
     assert [reader(a) for a in lean.articles] == list(full.articles)
-    assert any("第二段" in a.body for a in full.articles if a.source_path == "gbk.html")
+    for name in ("gbk.html", "wide.html", "crlf.html", "bom.html"):
+        (article,) = (a for a in full.articles if a.source_path == name)
+        assert "第二段" in article.body and "\r" not in article.body, name
 
 
 @pytest.mark.parametrize("name", SITES)
