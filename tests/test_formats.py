@@ -782,3 +782,26 @@ def test_json_forbidden_character_in_a_late_item_or_the_head_is_removed() -> Non
     assert parse_json(render_json(document(items)))["items"][3]["title"] == "late item"
     feed = parse_json(render_json(document(items[:1], site=replace(SITE, title="站\x02"))))
     assert feed["title"] == "站"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    titles=st.lists(_any_text, min_size=0, max_size=4),
+    body=_any_text,
+    name=st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=10),
+    stylesheet=st.none() | st.just("feed.xsl"),
+)
+def test_a_document_in_parts_is_the_document(
+    titles: list[str], body: str, name: str, stylesheet: str | None
+) -> None:
+    items = tuple(
+        item(article(n, title=t, tags=(t,)), content=body + t, summary=t)
+        for n, t in enumerate(titles)
+    )
+    doc = document(items, site=replace(SITE, title=name or "x"))
+    for fmt in FORMATS:
+        parts = fmt.render_parts(doc, stylesheet=stylesheet)
+        chunks = fmt.render_items(doc)
+        whole = parts.opening + parts.separator.join(chunks) + parts.closing
+        assert whole == fmt.render(doc, stylesheet=stylesheet), fmt.name
+        assert len(chunks) == len(items)

@@ -12,12 +12,16 @@ modules on the first render, not here (a CLI that only checks posts never pays f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from laojia_feed.model import FeedDocument, FieldError, OutputNames
 
-__all__ = ["FORMATS", "FeedFormat", "Render", "format_named"]
+if TYPE_CHECKING:  # _common imports the package version: not at import time
+    from laojia_feed.formats._common import Parts
+
+__all__ = ["FORMATS", "FeedFormat", "Render", "RenderParts", "format_named"]
 
 
 class Render(Protocol):
@@ -25,6 +29,14 @@ class Render(Protocol):
 
     def __call__(self, doc: FeedDocument, /, *, stylesheet: str | None = None) -> bytes:
         """``stylesheet``: href of an XSL stylesheet to announce (XML formats only)."""
+
+
+class RenderParts(Protocol):
+    """The document without its entries, cut where they go; ValueError when a text of
+    the feed itself cannot be written as is (then :class:`Render` cleans it)."""
+
+    def __call__(self, doc: FeedDocument, /, *, stylesheet: str | None = None) -> Parts:
+        """``stylesheet``: as for :class:`Render`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +52,11 @@ class FeedFormat:
     default_filename: str
     #: Serializer: the document → the file's bytes. Does no I/O.
     render: Render
+    #: The same document in pieces, for entries serialized elsewhere (on other cores):
+    #: ``render(doc)`` is ``opening + separator.join(render_items(doc)) + closing``.
+    render_parts: RenderParts
+    #: Each entry of a document as ``render`` writes it.
+    render_items: Callable[[FeedDocument], list[bytes]]
 
     def filename(self, names: OutputNames) -> str:
         """This format's file name in ``names`` ("" when the site disabled it)."""
@@ -66,11 +83,50 @@ def _render_json(doc: FeedDocument, /, *, stylesheet: str | None = None) -> byte
     return render_json(doc)
 
 
+def _rss_parts(doc: FeedDocument, /, *, stylesheet: str | None = None) -> Parts:
+    from laojia_feed.formats.rss import render_parts
+
+    return render_parts(doc, stylesheet=stylesheet)
+
+
+def _atom_parts(doc: FeedDocument, /, *, stylesheet: str | None = None) -> Parts:
+    from laojia_feed.formats.atom import render_parts
+
+    return render_parts(doc, stylesheet=stylesheet)
+
+
+def _json_parts(doc: FeedDocument, /, *, stylesheet: str | None = None) -> Parts:
+    from laojia_feed.formats.jsonfeed import render_parts
+
+    del stylesheet
+    return render_parts(doc)
+
+
+def _rss_items(doc: FeedDocument) -> list[bytes]:
+    from laojia_feed.formats.rss import render_items
+
+    return render_items(doc)
+
+
+def _atom_items(doc: FeedDocument) -> list[bytes]:
+    from laojia_feed.formats.atom import render_items
+
+    return render_items(doc)
+
+
+def _json_items(doc: FeedDocument) -> list[bytes]:
+    from laojia_feed.formats.jsonfeed import render_items
+
+    return render_items(doc)
+
+
 #: Every format, in the order feeds are written and listed.
 FORMATS: tuple[FeedFormat, ...] = (
-    FeedFormat("rss", "application/rss+xml", "rss.xml", _render_rss),
-    FeedFormat("atom", "application/atom+xml", "atom.xml", _render_atom),
-    FeedFormat("json", "application/feed+json", "feed.json", _render_json),
+    FeedFormat("rss", "application/rss+xml", "rss.xml", _render_rss, _rss_parts, _rss_items),
+    FeedFormat("atom", "application/atom+xml", "atom.xml", _render_atom, _atom_parts, _atom_items),
+    FeedFormat(
+        "json", "application/feed+json", "feed.json", _render_json, _json_parts, _json_items
+    ),
 )
 
 _BY_NAME = {feed_format.name: feed_format for feed_format in FORMATS}

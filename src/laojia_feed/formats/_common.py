@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 
@@ -232,6 +232,19 @@ def stylesheet_instruction(href: str) -> bytes:
     return f'<?xml-stylesheet type="text/xsl" href="{value}"?>\n'.encode()
 
 
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """A serialized document cut where its entries go: the whole document is
+    ``opening + separator.join(entries) + closing``."""
+
+    #: Everything before the first entry.
+    opening: bytes
+    #: What goes between two entries.
+    separator: bytes
+    #: Everything after the last entry.
+    closing: bytes
+
+
 def with_stylesheet(xml: bytes, href: str | None) -> bytes:
     """Insert the stylesheet instruction right after the XML declaration (if ``href``)."""
     if href is None:
@@ -279,7 +292,8 @@ def _clean_site(site: Site) -> Site:
     )
 
 
-def _clean_item(item: FeedItem) -> FeedItem:
+def clean_item(item: FeedItem) -> FeedItem:
+    """The item with every character XML 1.0 forbids removed from its texts."""
     article = item.article
     clean_article = replace(
         article,
@@ -324,7 +338,7 @@ def clean_document(doc: FeedDocument) -> FeedDocument:
     """
     return FeedDocument(
         site=_clean_site(doc.site),
-        items=tuple(_clean_item(item) for item in doc.items),
+        items=tuple(clean_item(item) for item in doc.items),
         feed_urls=MappingProxyType({k: _clean(v) for k, v in doc.feed_urls.items()}),
         updated=doc.updated,
         links=MappingProxyType({_clean(k): _clean(v) for k, v in doc.links.items()}),

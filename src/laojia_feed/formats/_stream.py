@@ -16,15 +16,22 @@ writes it alone: the same XML, its ancestors' declarations repeated on it.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from lxml import etree
 
-from laojia_feed.formats._common import with_stylesheet
+from laojia_feed.formats._common import Parts, with_stylesheet
 
 #: What may follow an element's name and namespace declarations in its start tag
 #: (space, ``>``, ``/``), as byte values.
 _AFTER_NAME = frozenset(b" >/")
+
+
+def xml_parts(head: bytes, closing: bytes, stylesheet: str | None) -> Parts:
+    """The :class:`Parts` of the document :func:`stream_document` writes from ``head``."""
+    return Parts(
+        with_stylesheet(head[: len(head) - len(closing)], stylesheet), b"", closing + b"\n"
+    )
 
 
 def stream_document(
@@ -39,8 +46,18 @@ def stream_document(
 
     ``entries`` is consumed lazily: each is serialized and dropped before the next.
     """
+    parts = xml_parts(head, closing, stylesheet)
     out = io.BytesIO()
-    out.write(with_stylesheet(head[: len(head) - len(closing)], stylesheet))
+    out.write(parts.opening)
+    for chunk in entry_chunks(parent, entries):
+        out.write(chunk)
+    out.write(parts.closing)
+    return out.getvalue()
+
+
+def entry_chunks(parent: etree._Element, entries: Iterable[etree._Element]) -> Iterator[bytes]:
+    """Each of ``entries`` serialized as the last child of ``parent``, as it is written in
+    the whole document (the ancestors' namespace declarations left out)."""
     inherited = b""
     tag = b""
     for entry in entries:
@@ -51,13 +68,9 @@ def stream_document(
         chunk = etree.tostring(entry, encoding="UTF-8")
         parent.remove(entry)
         if inherited and chunk.startswith(inherited) and chunk[len(inherited)] in _AFTER_NAME:
-            out.write(tag)
-            out.write(memoryview(chunk)[len(inherited) :])
+            yield tag + chunk[len(inherited) :]
         else:
-            out.write(chunk)
-    out.write(closing)
-    out.write(b"\n")
-    return out.getvalue()
+            yield chunk
 
 
 def _inherited_declarations(parent: etree._Element, tag: str) -> bytes:

@@ -15,6 +15,9 @@ No I/O: bytes out, the caller writes them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from lxml import etree
@@ -24,7 +27,9 @@ from laojia_feed.formats._common import (
     GENERATOR_URI,
     GENERATOR_VERSION,
     HISTORY_NS,
+    Parts,
     atom_id,
+    clean_item,
     feed_author,
     feed_title,
     image_type,
@@ -37,7 +42,7 @@ from laojia_feed.formats._common import (
     render_clean,
     site_url,
 )
-from laojia_feed.formats._stream import stream_document
+from laojia_feed.formats._stream import entry_chunks, stream_document, xml_parts
 from laojia_feed.model import Author, FeedDocument, FeedItem, Site
 
 #: Media type of an Atom document.
@@ -112,7 +117,37 @@ def _person(author: Author) -> dict[str, str]:
     return person
 
 
+def render_parts(doc: FeedDocument, *, stylesheet: str | None = None) -> Parts:
+    """The Atom document of ``doc`` cut where its entries go (:func:`render_items`);
+    raises ValueError when lxml refuses a text of the feed (see :func:`render_atom`)."""
+    return xml_parts(_head(doc)[0], _CLOSING, stylesheet)
+
+
+def render_items(doc: FeedDocument) -> list[bytes]:
+    """Each entry of ``doc`` as :func:`render_atom` writes it: an entry holding a text
+    lxml refuses comes out cleaned, as in the cleaned document :func:`render_atom` writes."""
+    parent = _head(replace(doc, items=()))[1]
+    return list(entry_chunks(parent, _elements(doc.items, doc.site)))
+
+
+def _elements(items: Iterable[FeedItem], site: Site) -> Iterator[etree._Element]:
+    base = site_url(site)
+    for item in items:
+        try:
+            yield _entry_element(item, site, base)
+        except ValueError:
+            yield _entry_element(clean_item(item), site, base)
+
+
 def _serialize(doc: FeedDocument, stylesheet: str | None) -> bytes:
+    head, parent = _head(doc)
+    base = site_url(doc.site)
+    entries = (_entry_element(item, doc.site, base) for item in doc.items)
+    return stream_document(head, _CLOSING, parent, entries, stylesheet)
+
+
+def _head(doc: FeedDocument) -> tuple[bytes, etree._Element]:
+    """The feed of ``doc`` serialized without entries, and its live ``<feed>``."""
     site = doc.site
     fg = FeedGenerator()
     fg.register_extension(_EXTENSION, _FeedExtension, None, atom=True, rss=False)
@@ -137,9 +172,7 @@ def _serialize(doc: FeedDocument, stylesheet: str | None) -> bytes:
     extension.archive = is_archive(doc.links)
     head: bytes = fg.atom_str(pretty=False, encoding="UTF-8", xml_declaration=True)
     assert extension.root is not None  # feedgen calls the extension while building
-    base = site_url(site)
-    entries = (_entry_element(item, site, base) for item in doc.items)
-    return stream_document(head, _CLOSING, extension.root, entries, stylesheet)
+    return head, extension.root
 
 
 def _add_categories(element: etree._Element, terms: tuple[str, ...]) -> None:

@@ -18,7 +18,9 @@ import re
 from typing import Any
 
 from laojia_feed.formats._common import (
+    Parts,
     clean_document,
+    clean_item,
     feed_title,
     item_authors,
     item_id,
@@ -64,6 +66,26 @@ def render_json(doc: FeedDocument) -> bytes:
     if data is None:
         data = _serialize(clean_document(doc), check=False)
     return data or b""
+
+
+def render_parts(doc: FeedDocument) -> Parts:
+    """The JSON Feed of ``doc`` cut where its items go (:func:`render_items`); raises
+    ValueError when the feed object holds a character XML forbids (see :func:`render_json`)."""
+    head = _clean_utf8(_ENCODER.encode(_feed_object(doc)))
+    if head is None:
+        raise ValueError("the feed object holds a character XML forbids")
+    return Parts(head[:-1] + b',"items":[', b",", b"]}\n")
+
+
+def render_items(doc: FeedDocument) -> list[bytes]:
+    """Each item of ``doc`` as :func:`render_json` writes it: an item holding a character
+    XML forbids comes out cleaned, as in the cleaned document :func:`render_json` writes."""
+    site = doc.site
+    found: list[bytes] = []
+    for item in doc.items:
+        data = _clean_utf8(_ENCODER.encode(_item(item, site)))
+        found.append(data or _utf8(_ENCODER.encode(_item(clean_item(item), site))))
+    return found
 
 
 def _serialize(doc: FeedDocument, *, check: bool) -> bytes | None:

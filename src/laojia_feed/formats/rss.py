@@ -21,6 +21,8 @@ No I/O: bytes out, the caller writes them.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
@@ -31,6 +33,8 @@ from laojia_feed.formats._common import (
     GENERATOR_URI,
     GENERATOR_VERSION,
     HISTORY_NS,
+    Parts,
+    clean_item,
     feed_description,
     feed_title,
     image_type,
@@ -46,7 +50,7 @@ from laojia_feed.formats._common import (
     rfc3339,
     site_url,
 )
-from laojia_feed.formats._stream import stream_document
+from laojia_feed.formats._stream import entry_chunks, stream_document, xml_parts
 from laojia_feed.model import FeedDocument, FeedItem, Site
 
 #: Media type of an RSS document.
@@ -123,7 +127,35 @@ def render_rss(doc: FeedDocument, *, stylesheet: str | None = None) -> bytes:
     return render_clean(_serialize, doc, stylesheet)
 
 
+def render_parts(doc: FeedDocument, *, stylesheet: str | None = None) -> Parts:
+    """The RSS document of ``doc`` cut where its items go (:func:`render_items`); raises
+    ValueError when lxml refuses a text of the channel (see :func:`render_rss`)."""
+    return xml_parts(_head(doc)[0], _CLOSING, stylesheet)
+
+
+def render_items(doc: FeedDocument) -> list[bytes]:
+    """Each item of ``doc`` as :func:`render_rss` writes it: an item holding a text lxml
+    refuses comes out cleaned, as in the cleaned document :func:`render_rss` then writes."""
+    parent = _head(replace(doc, items=()))[1]
+    return list(entry_chunks(parent, _elements(doc.items, doc.site)))
+
+
+def _elements(items: Iterable[FeedItem], site: Site) -> Iterator[etree._Element]:
+    for item in items:
+        try:
+            yield _item_element(item, site)
+        except ValueError:
+            yield _item_element(clean_item(item), site)
+
+
 def _serialize(doc: FeedDocument, stylesheet: str | None) -> bytes:
+    head, parent = _head(doc)
+    items = (_item_element(item, doc.site) for item in doc.items)
+    return stream_document(head, _CLOSING, parent, items, stylesheet)
+
+
+def _head(doc: FeedDocument) -> tuple[bytes, etree._Element]:
+    """The channel of ``doc`` serialized without items, and its live ``<channel>``."""
     site = doc.site
     fg = FeedGenerator()
     fg.register_extension(_EXTENSION, _ChannelExtension, None, atom=False, rss=True)
@@ -145,8 +177,7 @@ def _serialize(doc: FeedDocument, stylesheet: str | None) -> bytes:
     channel.archive = is_archive(doc.links)
     head: bytes = fg.rss_str(pretty=False, encoding="UTF-8", xml_declaration=True)
     assert channel.root is not None  # feedgen calls the extension while building
-    items = (_item_element(item, site) for item in doc.items)
-    return stream_document(head, _CLOSING, channel.root[0], items, stylesheet)
+    return head, channel.root[0]
 
 
 def _add_categories(element: etree._Element, terms: tuple[str, ...]) -> None:
