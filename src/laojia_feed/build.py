@@ -142,6 +142,16 @@ class Writer:
         data = file.data if self.keep_data else None
         return Placed(file.name, len(file.data), file.format, file.items, ticket, data)
 
+    def stream(self, name: str) -> output.StagedStream | None:
+        """A staged file for ``name`` to write piece by piece; None when files are only
+        measured or kept (the caller then serializes them whole)."""
+        if self.staging is None or self.problem is not None or self.keep_data:
+            return None
+        try:
+            return self.staging.stream(name)
+        except (FieldError, OSError):
+            return None  # the whole-file path meets the same problem and reports it
+
     def drop(self, placed: Iterable[Placed]) -> None:
         """Forget files staged for nothing (a trimmed feed's first try, a duplicate)."""
         if self.staging is not None:
@@ -182,9 +192,11 @@ def estimated_size(item: FeedItem) -> int:
     return len(text.encode("utf-8")) + escapes + _ITEM_OVERHEAD
 
 
-def render_chunk(
-    site: Site, pairs: Sequence[tuple[Article, BodyRef | None]]
-) -> list[Rendered | FieldError]:
+#: An article and where its body is (None: it has it).
+Pairing = tuple[Article, BodyRef | None]
+
+
+def render_chunk(site: Site, pairs: Sequence[Pairing]) -> list[Rendered | FieldError]:
     """The rendered body of each article, read from its file first when it was loaded
     without it (the work of one process in :meth:`Bodies.prefetch`); a body that cannot
     be read back gives its error instead."""
@@ -198,6 +210,29 @@ def render_chunk(
             except FieldError as problem:
                 done.append(problem)
     return done
+
+
+#: One post's entry in every format, or why its body could not be read back.
+Entries = tuple[tuple[str, ...], tuple[bytes, ...]] | FieldError
+
+
+def render_entries(
+    site: Site, docs: Sequence[tuple[FeedFormat, FeedDocument]], pairs: Sequence[Pairing]
+) -> list[Entries]:
+    """Each post rendered, then written as an entry of every document of ``docs`` (the
+    feed without items, one per format): the sanitizer notes and the entries' bytes; the
+    work of one process in :func:`stream_feed`."""
+    rendered = render_chunk(site, pairs)
+    items = tuple(
+        FeedItem(article, done)
+        for (article, _ref), done in zip(pairs, rendered, strict=True)
+        if not isinstance(done, FieldError)
+    )
+    written = [iter(fmt.render_items(replace(doc, items=items))) for fmt, doc in docs]
+    return [
+        done if isinstance(done, FieldError) else (done.notes, tuple(next(w) for w in written))
+        for done in rendered
+    ]
 
 
 #: Bodies rendered ahead on every core from this many (rendering one costs several loads).
@@ -225,7 +260,8 @@ class Bodies:
         self._done: dict[str, Rendered | None] = {}
         self._ready: dict[str, Rendered | FieldError] = {}
 
-    def _pair(self, article: Article) -> tuple[Article, BodyRef | None]:
+    def pair(self, article: Article) -> tuple[Article, BodyRef | None]:
+        """``article`` and where its body is (None: it has it)."""
         return article, self._reader.ref(article) if self._reader is not None else None
 
     def prefetch(self, articles: Iterable[Article]) -> None:
@@ -242,7 +278,7 @@ class Bodies:
         if parallel.worker_count(jobs, len(todo), RENDER_MIN_PARALLEL) <= 1:
             return  # rendering on demand costs the same
         work = functools.partial(render_chunk, self._site)
-        pairs = [self._pair(article) for article in todo]
+        pairs = [self.pair(article) for article in todo]
         with collector_paused():  # thousands of results unpickled: no cycles among them
             done = parallel.map_chunks(work, pairs, jobs=jobs, minimum=RENDER_MIN_PARALLEL)
         for article, rendered in zip(todo, done, strict=True):
@@ -259,17 +295,22 @@ class Bodies:
             return self._done[article.id]
         rendered = self._ready.pop(article.id, None)
         if rendered is None:
-            rendered = render_chunk(self._site, [self._pair(article)])[0]
-        where = display_path(self._posts, article.source_path)
+            rendered = render_chunk(self._site, [self.pair(article)])[0]
         if isinstance(rendered, FieldError):
+            where = display_path(self._posts, article.source_path)
             self._report.append(Diagnostic(where, "file", str(rendered)))
             self._done[article.id] = None
             return None
         self._done[article.id] = rendered
-        for note in rendered.notes:
+        self.report_notes(article, rendered.notes)
+        return rendered
+
+    def report_notes(self, article: Article, notes: Iterable[str]) -> None:
+        """What sanitizing ``article``'s body removed, for the record."""
+        where = display_path(self._posts, article.source_path)
+        for note in notes:
             severity = Severity.WARNING if "budget" in note else Severity.INFO
             self._report.append(Diagnostic(where, "body", note, severity))
-        return rendered
 
     def items(self, articles: Iterable[Article], fixes: Mapping[str, Article]) -> list[FeedItem]:
         """A feed item for each article whose body is available (``fixes``: replacements)."""
@@ -279,6 +320,77 @@ class Bodies:
             if rendered is not None:
                 found.append(FeedItem(fixes.get(article.id, article), rendered))
         return found
+
+
+#: Most posts per chunk while a feed is streamed: their entries in three formats come
+#: back at once (~3 MiB), a few chunks in flight.
+_STREAM_CHUNK = 500
+
+
+class _AbandonedError(Exception):
+    """Internal: a post's body could not be read back while its feed was streamed."""
+
+
+def stream_feed(plan: FeedPlan, bodies: Bodies, writer: Writer) -> list[Placed] | None:
+    """Every post of ``plan`` rendered and written entry by entry on every core, each
+    entry appended to the staged files as it comes: neither the bodies nor the feeds are
+    ever held whole. None, with nothing left staged, when that cannot be done — a file
+    cannot be staged, a text of the feed itself needs cleaning, a post's body cannot be
+    read back — and the caller takes the whole-document path, which reports why."""
+    from . import parallel  # here: a build that renders little never starts a pool
+
+    site = plan.site
+    updated = max((a.updated for a in plan.articles), default=EPOCH)
+    base = replace(document(site, (), plan.feed_urls), updated=updated, links=MappingProxyType({}))
+    formats = enabled_formats(site)
+    docs = [(fmt, base) for fmt, _name in formats]
+    try:
+        parts = [
+            fmt.render_parts(base, stylesheet=stylesheet.href_for(site.stylesheet, name))
+            for fmt, name in ((f, file_name(plan.folder, n)) for f, n in formats)
+        ]
+    except ValueError:
+        return None
+    streams: list[output.StagedStream] = []
+    for _fmt, name in formats:
+        stream = writer.stream(file_name(plan.folder, name))
+        if stream is None:
+            for opened in streams:
+                opened.abandon()
+            return None
+        streams.append(stream)
+    notes: list[tuple[Article, tuple[str, ...]]] = []
+    try:
+        for stream, part in zip(streams, parts, strict=True):
+            stream.write(part.opening)
+        work = functools.partial(render_entries, site, docs)
+        pairs = [bodies.pair(article) for article in plan.articles]
+        index = 0
+        with collector_paused():
+            for chunk in parallel.iter_chunks(
+                work, pairs, jobs=site.jobs, minimum=RENDER_MIN_PARALLEL, most=_STREAM_CHUNK
+            ):
+                for entries in chunk:
+                    if isinstance(entries, FieldError):
+                        raise _AbandonedError
+                    notes.append((plan.articles[index], entries[0]))
+                    for stream, part, data in zip(streams, parts, entries[1], strict=True):
+                        stream.write(part.separator + data if index else data)
+                    index += 1
+        for stream, part in zip(streams, parts, strict=True):
+            stream.write(part.closing)
+        tickets = [stream.finish() for stream in streams]
+    except (_AbandonedError, OSError):
+        for stream in streams:
+            stream.abandon()
+        return None
+    for article, found in notes:
+        bodies.report_notes(article, found)
+    count = len(plan.articles)
+    return [
+        Placed(file_name(plan.folder, name), stream.size, fmt.name, count, ticket)
+        for (fmt, name), stream, ticket in zip(formats, streams, tickets, strict=True)
+    ]
 
 
 def likely_fit(
@@ -589,6 +701,11 @@ def plan_files(
     limited = articles[: site.limit] if site.limit is not None else articles
     main = FeedPlan("", site, tuple(limited), feed_urls(site))
     groups = taxonomy_plans(site, articles, builder.report, str(out))
+    if site.budget is None and not (groups or site.archives or check_thumbnails):
+        streamed = stream_feed(main, builder.bodies, writer)
+        if streamed is not None:
+            sheet = builder.stylesheet_files()
+            return sheet + streamed, [f.name for f in streamed], builder.report
     if site.budget is None:  # every listed post is rendered: render them all at once
         builder.bodies.prefetch(
             [*main.articles, *(a for _t, ps in groups for p in ps for a in p.articles)]

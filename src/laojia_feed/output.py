@@ -146,6 +146,17 @@ class Staging:
         self._entries.append((name, tmp))
         return len(self._entries) - 1
 
+    def stream(self, name: str) -> StagedStream:
+        """A temporary file for ``out_dir/name`` to write piece by piece (a file too big to
+        hold in memory); :meth:`StagedStream.finish` gives its ticket. Raises like
+        :meth:`stage`."""
+        target = safe_output_path(self._out, name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target = safe_output_path(self._out, name)  # again: the folders now exist
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix="." + target.name + ".", suffix=".tmp")
+        self._entries.append((name, tmp))  # removed by close() unless committed
+        return StagedStream(self, len(self._entries) - 1, fd, tmp, target)
+
     def drop(self, ticket: int) -> None:
         """Forget a staged file, removing its temporary file."""
         name, tmp = self._entries[ticket]
@@ -178,6 +189,70 @@ class Staging:
         """Remove every temporary file not committed."""
         for ticket in range(len(self._entries)):
             self.drop(ticket)
+
+
+class StagedStream:
+    """A staged file written in pieces (see :meth:`Staging.stream`)."""
+
+    def __init__(self, staging: Staging, ticket: int, fd: int, tmp: str, target: Path) -> None:
+        self._staging = staging
+        self._fd = fd
+        self._tmp = tmp
+        self._target = target
+        #: The ticket to commit the file with.
+        self.ticket = ticket
+        #: Bytes written so far.
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        """Append ``data``."""
+        _write_all(self._fd, data)
+        self.size += len(data)
+
+    def finish(self) -> int:
+        """Sync and close the file and give its ticket; when the target already holds
+        the same bytes, the temporary file is dropped (nothing will be replaced)."""
+        try:
+            os.fsync(self._fd)
+            _chmod(self._fd, self._tmp, FILE_MODE & ~_current_umask())
+        finally:
+            os.close(self._fd)
+        if _same_bytes(self._target, Path(self._tmp), self.size):
+            self._staging.drop(self.ticket)
+        return self.ticket
+
+    def abandon(self) -> None:
+        """Close and remove the file (it will not be committed)."""
+        with contextlib.suppress(OSError):
+            os.close(self._fd)
+        self._staging.drop(self.ticket)
+
+
+def _same_bytes(target: Path, written: Path, size: int) -> bool:
+    """True when ``target`` is a regular file holding what ``written`` holds."""
+    try:
+        fd = os.open(target, fileflags.READ_FILE)
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != size:
+            return False
+        with open(fd, "rb", closefd=False) as old, written.open("rb") as new:
+            while True:
+                block = old.read(_COMPARE_BLOCK)
+                if block != new.read(_COMPARE_BLOCK):
+                    return False
+                if not block:
+                    return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+#: Bytes compared at a time by :func:`_same_bytes`.
+_COMPARE_BLOCK = 1024 * 1024
 
 
 @contextlib.contextmanager

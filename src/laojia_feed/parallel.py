@@ -12,7 +12,7 @@ from __future__ import annotations
 import copyreg
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import MappingProxyType
@@ -95,31 +95,39 @@ def map_chunks(
     of one) and must not raise. ``progress(done, total)`` is called after each chunk;
     ``minimum``: see :func:`worker_count`.
     """
-    workers = worker_count(jobs, len(items), minimum)
-    if workers <= 1:
-        return _in_process(work, items, progress)
-    parts = chunks(items, workers * _CHUNKS_PER_JOB)
     results: list[R] = []
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-            for part, done in zip(parts, pool.map(work, parts), strict=True):
-                results.extend(done)
-                if progress is not None:
-                    progress(len(results), len(items))
-                del part
-    except (BrokenProcessPool, OSError, RuntimeError):  # no processes here: do it ourselves
-        return _in_process(work, items, progress)
-    return results
-
-
-def _in_process(
-    work: Callable[[Sequence[T]], list[R]],
-    items: Sequence[T],
-    progress: Callable[[int, int], None] | None,
-) -> list[R]:
-    results: list[R] = []
-    for part in chunks(items, max(1, len(items) // 256)) if items else []:
-        results.extend(work(part))
+    for done in iter_chunks(work, items, jobs=jobs, minimum=minimum):
+        results.extend(done)
         if progress is not None:
             progress(len(results), len(items))
     return results
+
+
+def iter_chunks(
+    work: Callable[[Sequence[T]], list[R]],
+    items: Sequence[T],
+    *,
+    jobs: int | None = None,
+    minimum: int = MIN_PARALLEL,
+    most: int | None = None,
+) -> Iterator[list[R]]:
+    """:func:`map_chunks` one chunk's results at a time, in order, as they are ready;
+    ``most``: the most items in one chunk (results too big to hold many of at once).
+
+    When no pool can be used (or it breaks), the chunks not yet given are worked
+    in this process.
+    """
+    workers = worker_count(jobs, len(items), minimum)
+    count = workers * _CHUNKS_PER_JOB if workers > 1 else len(items) // 256
+    parts = chunks(items, max(count, -(-len(items) // most) if most else 0))
+    given = 0
+    if workers > 1:
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+                for done in pool.map(work, parts):
+                    given += 1
+                    yield done
+        except (BrokenProcessPool, OSError, RuntimeError):  # no processes here: do it ourselves
+            pass
+    for part in parts[given:]:
+        yield work(part)
