@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from . import archives, discover, opml, output, stylesheet, taxonomies, urls
@@ -50,6 +51,9 @@ from .model import (
     Site,
     WrittenFeed,
 )
+
+if TYPE_CHECKING:  # formats._common imports the package version: not at import time
+    from .formats._common import Parts
 
 #: Feed-level date of a feed with no items (fixed, so empty feeds are reproducible too).
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -337,48 +341,22 @@ def stream_feed(plan: FeedPlan, bodies: Bodies, writer: Writer) -> list[Placed] 
     ever held whole. None, with nothing left staged, when that cannot be done — a file
     cannot be staged, a text of the feed itself needs cleaning, a post's body cannot be
     read back — and the caller takes the whole-document path, which reports why."""
-    from . import parallel  # here: a build that renders little never starts a pool
-
     site = plan.site
     updated = max((a.updated for a in plan.articles), default=EPOCH)
     base = replace(document(site, (), plan.feed_urls), updated=updated, links=MappingProxyType({}))
-    formats = enabled_formats(site)
-    docs = [(fmt, base) for fmt, _name in formats]
+    named = [(fmt, file_name(plan.folder, name)) for fmt, name in enabled_formats(site)]
     try:
         parts = [
             fmt.render_parts(base, stylesheet=stylesheet.href_for(site.stylesheet, name))
-            for fmt, name in ((f, file_name(plan.folder, n)) for f, n in formats)
+            for fmt, name in named
         ]
     except ValueError:
         return None
-    streams: list[output.StagedStream] = []
-    for _fmt, name in formats:
-        stream = writer.stream(file_name(plan.folder, name))
-        if stream is None:
-            for opened in streams:
-                opened.abandon()
-            return None
-        streams.append(stream)
-    notes: list[tuple[Article, tuple[str, ...]]] = []
+    streams = _open_streams(writer, [name for _fmt, name in named])
+    if streams is None:
+        return None
     try:
-        for stream, part in zip(streams, parts, strict=True):
-            stream.write(part.opening)
-        work = functools.partial(render_entries, site, docs)
-        pairs = [bodies.pair(article) for article in plan.articles]
-        index = 0
-        with collector_paused():
-            for chunk in parallel.iter_chunks(
-                work, pairs, jobs=site.jobs, minimum=RENDER_MIN_PARALLEL, most=_STREAM_CHUNK
-            ):
-                for entries in chunk:
-                    if isinstance(entries, FieldError):
-                        raise _AbandonedError
-                    notes.append((plan.articles[index], entries[0]))
-                    for stream, part, data in zip(streams, parts, entries[1], strict=True):
-                        stream.write(part.separator + data if index else data)
-                    index += 1
-        for stream, part in zip(streams, parts, strict=True):
-            stream.write(part.closing)
+        notes = _write_entries(plan, bodies, [(fmt, base) for fmt, _ in named], streams, parts)
         tickets = [stream.finish() for stream in streams]
     except (_AbandonedError, OSError):
         for stream in streams:
@@ -388,9 +366,53 @@ def stream_feed(plan: FeedPlan, bodies: Bodies, writer: Writer) -> list[Placed] 
         bodies.report_notes(article, found)
     count = len(plan.articles)
     return [
-        Placed(file_name(plan.folder, name), stream.size, fmt.name, count, ticket)
-        for (fmt, name), stream, ticket in zip(formats, streams, tickets, strict=True)
+        Placed(name, stream.size, fmt.name, count, ticket)
+        for (fmt, name), stream, ticket in zip(named, streams, tickets, strict=True)
     ]
+
+
+def _open_streams(writer: Writer, names: Sequence[str]) -> list[output.StagedStream] | None:
+    """A staged stream for each name, or None (and none left open)."""
+    streams: list[output.StagedStream] = []
+    for name in names:
+        stream = writer.stream(name)
+        if stream is None:
+            for opened in streams:
+                opened.abandon()
+            return None
+        streams.append(stream)
+    return streams
+
+
+def _write_entries(
+    plan: FeedPlan,
+    bodies: Bodies,
+    docs: Sequence[tuple[FeedFormat, FeedDocument]],
+    streams: Sequence[output.StagedStream],
+    parts: Sequence[Parts],
+) -> list[tuple[Article, tuple[str, ...]]]:
+    """Write each document's parts and every post's entries into its stream, in order;
+    the sanitizer notes of each post. :class:`_AbandonedError` when a body is unreadable."""
+    from . import parallel  # here: a build that renders little never starts a pool
+
+    for stream, part in zip(streams, parts, strict=True):
+        stream.write(part.opening)
+    work = functools.partial(render_entries, plan.site, docs)
+    pairs = [bodies.pair(article) for article in plan.articles]
+    notes: list[tuple[Article, tuple[str, ...]]] = []
+    with collector_paused():
+        for chunk in parallel.iter_chunks(
+            work, pairs, jobs=plan.site.jobs, minimum=RENDER_MIN_PARALLEL, most=_STREAM_CHUNK
+        ):
+            for entries in chunk:
+                if isinstance(entries, FieldError):
+                    raise _AbandonedError
+                for stream, part, data in zip(streams, parts, entries[1], strict=True):
+                    stream.write(part.separator + data if notes else data)
+                notes.append((plan.articles[len(notes)], entries[0]))
+    for stream, part in zip(streams, parts, strict=True):
+        stream.write(part.closing)
+    return notes
 
 
 def likely_fit(
