@@ -16,11 +16,12 @@ writes it alone: the same XML, its ancestors' declarations repeated on it.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from lxml import etree
 
-from laojia_feed.formats._common import Parts, with_stylesheet
+from laojia_feed.formats._common import Parts, clean_item, with_stylesheet
+from laojia_feed.model import FeedItem
 
 #: What may follow an element's name and namespace declarations in its start tag
 #: (space, ``>``, ``/``), as byte values.
@@ -53,6 +54,18 @@ def stream_document(
         out.write(chunk)
     out.write(parts.closing)
     return out.getvalue()
+
+
+def cleaned_elements(
+    items: Iterable[FeedItem], element: Callable[[FeedItem], etree._Element]
+) -> Iterator[etree._Element]:
+    """Each item's element; an item holding a text lxml refuses is built again cleaned,
+    as it is in the cleaned document the whole-document render then writes."""
+    for item in items:
+        try:
+            yield element(item)
+        except ValueError:
+            yield element(clean_item(item))
 
 
 def entry_chunks(parent: etree._Element, entries: Iterable[etree._Element]) -> Iterator[bytes]:

@@ -15,7 +15,6 @@ No I/O: bytes out, the caller writes them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from feedgen.entry import FeedEntry
@@ -29,7 +28,6 @@ from laojia_feed.formats._common import (
     HISTORY_NS,
     Parts,
     atom_id,
-    clean_item,
     feed_author,
     feed_title,
     image_type,
@@ -42,7 +40,12 @@ from laojia_feed.formats._common import (
     render_clean,
     site_url,
 )
-from laojia_feed.formats._stream import entry_chunks, stream_document, xml_parts
+from laojia_feed.formats._stream import (
+    cleaned_elements,
+    entry_chunks,
+    stream_document,
+    xml_parts,
+)
 from laojia_feed.model import Author, FeedDocument, FeedItem, Site
 
 #: Media type of an Atom document.
@@ -127,16 +130,9 @@ def render_items(doc: FeedDocument) -> list[bytes]:
     """Each entry of ``doc`` as :func:`render_atom` writes it: an entry holding a text
     lxml refuses comes out cleaned, as in the cleaned document :func:`render_atom` writes."""
     parent = _head(replace(doc, items=()))[1]
-    return list(entry_chunks(parent, _elements(doc.items, doc.site)))
-
-
-def _elements(items: Iterable[FeedItem], site: Site) -> Iterator[etree._Element]:
-    base = site_url(site)
-    for item in items:
-        try:
-            yield _entry_element(item, site, base)
-        except ValueError:
-            yield _entry_element(clean_item(item), site, base)
+    base = site_url(doc.site)
+    elements = cleaned_elements(doc.items, lambda item: _entry_element(item, doc.site, base))
+    return list(entry_chunks(parent, elements))
 
 
 def _serialize(doc: FeedDocument, stylesheet: str | None) -> bytes:

@@ -21,7 +21,6 @@ No I/O: bytes out, the caller writes them.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from feedgen.entry import FeedEntry
@@ -34,7 +33,6 @@ from laojia_feed.formats._common import (
     GENERATOR_VERSION,
     HISTORY_NS,
     Parts,
-    clean_item,
     feed_description,
     feed_title,
     image_type,
@@ -50,7 +48,12 @@ from laojia_feed.formats._common import (
     rfc3339,
     site_url,
 )
-from laojia_feed.formats._stream import entry_chunks, stream_document, xml_parts
+from laojia_feed.formats._stream import (
+    cleaned_elements,
+    entry_chunks,
+    stream_document,
+    xml_parts,
+)
 from laojia_feed.model import FeedDocument, FeedItem, Site
 
 #: Media type of an RSS document.
@@ -137,15 +140,8 @@ def render_items(doc: FeedDocument) -> list[bytes]:
     """Each item of ``doc`` as :func:`render_rss` writes it: an item holding a text lxml
     refuses comes out cleaned, as in the cleaned document :func:`render_rss` then writes."""
     parent = _head(replace(doc, items=()))[1]
-    return list(entry_chunks(parent, _elements(doc.items, doc.site)))
-
-
-def _elements(items: Iterable[FeedItem], site: Site) -> Iterator[etree._Element]:
-    for item in items:
-        try:
-            yield _item_element(item, site)
-        except ValueError:
-            yield _item_element(clean_item(item), site)
+    elements = cleaned_elements(doc.items, lambda item: _item_element(item, doc.site))
+    return list(entry_chunks(parent, elements))
 
 
 def _serialize(doc: FeedDocument, stylesheet: str | None) -> bytes:
