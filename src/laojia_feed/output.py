@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import math
 import os
 import stat
@@ -19,7 +20,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import BinaryIO, NoReturn
 
 from . import fileflags
 from .model import FieldError
@@ -99,7 +100,7 @@ def write_atomic(out_dir: Path, name: str, data: bytes) -> bool:
         raise FieldError(f"data must be bytes, not {type(data).__name__}")
     payload = bytes(data)
     target = safe_output_path(out_dir, name)
-    if _holds(target, payload):
+    if _holds_bytes(target, payload):
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
     target = safe_output_path(out_dir, name)  # again: the folders now exist
@@ -139,7 +140,7 @@ class Staging:
         payload = bytes(data)
         target = safe_output_path(self._out, name)
         tmp: str | None = None
-        if not _holds(target, payload):
+        if not _holds_bytes(target, payload):
             target.parent.mkdir(parents=True, exist_ok=True)
             target = safe_output_path(self._out, name)  # again: the folders now exist
             tmp = _temp_with(target, payload)
@@ -153,7 +154,7 @@ class Staging:
         target = safe_output_path(self._out, name)
         target.parent.mkdir(parents=True, exist_ok=True)
         target = safe_output_path(self._out, name)  # again: the folders now exist
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix="." + target.name + ".", suffix=".tmp")
+        fd, tmp = _new_temp(target)
         self._entries.append((name, tmp))  # removed by close() unless committed
         return StagedStream(self, len(self._entries) - 1, fd, tmp, target)
 
@@ -213,11 +214,12 @@ class StagedStream:
         """Sync and close the file and give its ticket; when the target already holds
         the same bytes, the temporary file is dropped (nothing will be replaced)."""
         try:
-            os.fsync(self._fd)
-            _chmod(self._fd, self._tmp, FILE_MODE & ~_current_umask())
+            _seal(self._fd, self._tmp)
         finally:
             os.close(self._fd)
-        if _same_bytes(self._target, Path(self._tmp), self.size):
+        with Path(self._tmp).open("rb") as written:
+            same = _holds(self._target, self.size, written)
+        if same:
             self._staging.drop(self.ticket)
         return self.ticket
 
@@ -226,33 +228,6 @@ class StagedStream:
         with contextlib.suppress(OSError):
             os.close(self._fd)
         self._staging.drop(self.ticket)
-
-
-def _same_bytes(target: Path, written: Path, size: int) -> bool:
-    """True when ``target`` is a regular file holding what ``written`` holds."""
-    try:
-        fd = os.open(target, fileflags.READ_FILE)
-    except OSError:
-        return False
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size != size:
-            return False
-        with open(fd, "rb", closefd=False) as old, written.open("rb") as new:
-            while True:
-                block = old.read(_COMPARE_BLOCK)
-                if block != new.read(_COMPARE_BLOCK):
-                    return False
-                if not block:
-                    return True
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-
-
-#: Bytes compared at a time by :func:`_same_bytes`.
-_COMPARE_BLOCK = 1024 * 1024
 
 
 @contextlib.contextmanager
@@ -336,22 +311,37 @@ def _check_name(name: str) -> None:
             raise FieldError(f"output file name {shown} has a hidden or '..' segment")
 
 
-def _holds(target: Path, payload: bytes) -> bool:
+def _holds_bytes(target: Path, payload: bytes) -> bool:
     """True when ``target`` is a regular file holding exactly ``payload``."""
+    return _holds(target, len(payload), io.BytesIO(payload))
+
+
+def _holds(target: Path, size: int, content: BinaryIO) -> bool:
+    """True when ``target`` is a regular file of ``size`` bytes holding what ``content``
+    reads (compared a block at a time: a feed may be hundreds of MiB)."""
     try:
         fd = os.open(target, fileflags.READ_FILE)
     except OSError:
         return False
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size != len(payload):
+        if not stat.S_ISREG(info.st_mode) or info.st_size != size:
             return False
-        with open(fd, "rb", closefd=False) as stream:
-            return stream.read(len(payload) + 1) == payload
+        with open(fd, "rb", closefd=False) as old:
+            while True:
+                block = old.read(_COMPARE_BLOCK)
+                if block != content.read(_COMPARE_BLOCK):
+                    return False
+                if not block:
+                    return True
     except OSError:
         return False
     finally:
         os.close(fd)
+
+
+#: Bytes compared at a time by :func:`_holds`.
+_COMPARE_BLOCK = 1024 * 1024
 
 
 def _replace_with(target: Path, payload: bytes) -> None:
@@ -367,17 +357,28 @@ def _replace_with(target: Path, payload: bytes) -> None:
 def _temp_with(target: Path, payload: bytes) -> str:
     """A synced temporary file in the target's folder holding ``payload``, with the
     final permissions; removed again if anything fails."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix="." + target.name + ".", suffix=".tmp")
+    fd, tmp = _new_temp(target)
     try:
         try:
             _write_all(fd, payload)
-            os.fsync(fd)
-            _chmod(fd, tmp, FILE_MODE & ~_current_umask())
+            _seal(fd, tmp)
         finally:
             os.close(fd)
     except BaseException as exc:
         _discard(tmp, target, exc)
     return tmp
+
+
+def _new_temp(target: Path) -> tuple[int, str]:
+    """A new temporary file beside ``target``, open for writing (hidden: no reader of the
+    folder takes it for a feed)."""
+    return tempfile.mkstemp(dir=target.parent, prefix="." + target.name + ".", suffix=".tmp")
+
+
+def _seal(fd: int, tmp: str) -> None:
+    """Make a written temporary file durable and give it the final permissions."""
+    os.fsync(fd)
+    _chmod(fd, tmp, FILE_MODE & ~_current_umask())
 
 
 def _discard(tmp: str, target: Path, exc: BaseException) -> NoReturn:
