@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, Protocol
 
 from laojia_feed.model import FeedDocument, FieldError, OutputNames
 
@@ -64,69 +65,31 @@ class FeedFormat:
         return configured
 
 
-def _render_rss(doc: FeedDocument, /, *, stylesheet: str | None = None) -> bytes:
-    from laojia_feed.formats.rss import render_rss
+@dataclass(frozen=True, slots=True)
+class _Lazy:
+    """``laojia_feed.formats.<module>.<name>``, imported on its first call (and picklable,
+    for worker processes)."""
 
-    return render_rss(doc, stylesheet=stylesheet)
+    module: str
+    name: str
 
-
-def _render_atom(doc: FeedDocument, /, *, stylesheet: str | None = None) -> bytes:
-    from laojia_feed.formats.atom import render_atom
-
-    return render_atom(doc, stylesheet=stylesheet)
-
-
-def _render_json(doc: FeedDocument, /, *, stylesheet: str | None = None) -> bytes:
-    from laojia_feed.formats.jsonfeed import render_json
-
-    del stylesheet  # JSON Feed has no stylesheets
-    return render_json(doc)
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        found: Callable[..., Any] = getattr(import_module(f"{__name__}.{self.module}"), self.name)
+        return found(*args, **kwargs)
 
 
-def _rss_parts(doc: FeedDocument, /, *, stylesheet: str | None = None) -> Parts:
-    from laojia_feed.formats.rss import render_parts
-
-    return render_parts(doc, stylesheet=stylesheet)
-
-
-def _atom_parts(doc: FeedDocument, /, *, stylesheet: str | None = None) -> Parts:
-    from laojia_feed.formats.atom import render_parts
-
-    return render_parts(doc, stylesheet=stylesheet)
-
-
-def _json_parts(doc: FeedDocument, /, *, stylesheet: str | None = None) -> Parts:
-    from laojia_feed.formats.jsonfeed import render_parts
-
-    del stylesheet
-    return render_parts(doc)
-
-
-def _rss_items(doc: FeedDocument) -> list[bytes]:
-    from laojia_feed.formats.rss import render_items
-
-    return render_items(doc)
-
-
-def _atom_items(doc: FeedDocument) -> list[bytes]:
-    from laojia_feed.formats.atom import render_items
-
-    return render_items(doc)
-
-
-def _json_items(doc: FeedDocument) -> list[bytes]:
-    from laojia_feed.formats.jsonfeed import render_items
-
-    return render_items(doc)
+def _format(name: str, media_type: str, filename: str, module: str) -> FeedFormat:
+    """The record of the format written by ``module`` (``render_<name>``, ``render_parts``
+    and ``render_items``)."""
+    parts, items = _Lazy(module, "render_parts"), _Lazy(module, "render_items")
+    return FeedFormat(name, media_type, filename, _Lazy(module, f"render_{name}"), parts, items)
 
 
 #: Every format, in the order feeds are written and listed.
 FORMATS: tuple[FeedFormat, ...] = (
-    FeedFormat("rss", "application/rss+xml", "rss.xml", _render_rss, _rss_parts, _rss_items),
-    FeedFormat("atom", "application/atom+xml", "atom.xml", _render_atom, _atom_parts, _atom_items),
-    FeedFormat(
-        "json", "application/feed+json", "feed.json", _render_json, _json_parts, _json_items
-    ),
+    _format("rss", "application/rss+xml", "rss.xml", "rss"),
+    _format("atom", "application/atom+xml", "atom.xml", "atom"),
+    _format("json", "application/feed+json", "feed.json", "jsonfeed"),
 )
 
 _BY_NAME = {feed_format.name: feed_format for feed_format in FORMATS}

@@ -56,21 +56,25 @@ _ESCAPED_CONTROL = re.compile(r"(?<!\\)(?:\\\\)*\\(?:u00(?:0[0-8bcef]|1[0-9a-f])
 _ESCAPE_START = re.compile(r"\\[ubf]")
 
 
-def render_json(doc: FeedDocument) -> bytes:
+def render_json(doc: FeedDocument, *, stylesheet: str | None = None) -> bytes:
     """The JSON Feed 1.1 document of ``doc``: UTF-8, items in document order.
 
     Characters XML forbids are removed here too, so that all three feeds carry the
-    same text (and the bytes are always valid UTF-8).
+    same text (and the bytes are always valid UTF-8). JSON Feed has no stylesheets:
+    ``stylesheet`` is ignored.
     """
+    del stylesheet
     data = _serialize(doc, check=True)
     if data is None:
         data = _serialize(clean_document(doc), check=False)
     return data or b""
 
 
-def render_parts(doc: FeedDocument) -> Parts:
+def render_parts(doc: FeedDocument, *, stylesheet: str | None = None) -> Parts:
     """The JSON Feed of ``doc`` cut where its items go (:func:`render_items`); raises
-    ValueError when the feed object holds a character XML forbids (see :func:`render_json`)."""
+    ValueError when the feed object holds a character XML forbids (see :func:`render_json`).
+    ``stylesheet`` is ignored, as by :func:`render_json`."""
+    del stylesheet
     head = _clean_utf8(_ENCODER.encode(_feed_object(doc)))
     if head is None:
         raise ValueError("the feed object holds a character XML forbids")
