@@ -21,7 +21,6 @@ No I/O: bytes out, the caller writes them.
 from __future__ import annotations
 
 import html
-from dataclasses import replace
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
@@ -139,7 +138,7 @@ def render_parts(doc: FeedDocument, *, stylesheet: str | None = None) -> Parts:
 def render_items(doc: FeedDocument) -> list[bytes]:
     """Each item of ``doc`` as :func:`render_rss` writes it: an item holding a text lxml
     refuses comes out cleaned, as in the cleaned document :func:`render_rss` then writes."""
-    parent = _head(replace(doc, items=()))[1]
+    parent = _head(doc)[1]
     elements = cleaned_elements(doc.items, lambda item: _item_element(item, doc.site))
     return list(entry_chunks(parent, elements))
 
