@@ -26,7 +26,7 @@ import laojia_feed
 from feedcheck import NS, html_text, instant, xml_root
 from hostile import check_feeds, read_feeds
 from laojia_feed import Severity, Site
-from laojia_feed.cli import cli
+from laojia_feed.cli.commands import cli
 from laojia_feed.model import PLACEHOLDER_SITE_URL
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from laojia_feed import Site, build, output
+from laojia_feed import Site, build
 from laojia_feed.build import OutputFile, Writer
+from laojia_feed.write import output
 
 POST = "---\ntitle: 第{n}篇\ndate: 2021-03-0{n} 10:00:00\ncategories: [生活]\n---\n正文 {n}\n"
 LOCK = output.build_lock
@@ -48,7 +49,7 @@ def test_failure_while_serializing_touches_no_output_file(
         assert hidden(out), "every feed is staged before the index is rendered"
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("laojia_feed.opml.render_opml", late_failure)
+    monkeypatch.setattr("laojia_feed.feeds.opml.render_opml", late_failure)
     with pytest.raises(RuntimeError):
         build(src, out, SITE)
     assert snapshot(out) == before
@@ -68,7 +69,7 @@ def test_failure_while_renaming_removes_the_rest(
         replaced.append(str(b))
         real(a, b)
 
-    monkeypatch.setattr("laojia_feed.output.os.replace", third_fails)
+    monkeypatch.setattr("laojia_feed.write.output.os.replace", third_fails)
     result = build(src, out, SITE)
     assert not result.ok
     assert any("No space left" in d.message for d in result.diagnostics)
@@ -96,7 +97,7 @@ def test_busy_lock_still_reports_everything(
 ) -> None:
     src, out = posts(tmp_path), tmp_path / "out"
     out.mkdir()
-    monkeypatch.setattr("laojia_feed.output.build_lock", functools.partial(LOCK, wait=0))
+    monkeypatch.setattr("laojia_feed.write.output.build_lock", functools.partial(LOCK, wait=0))
     with LOCK(out):
         result = build(src, out, SITE)
     assert result.feeds == ()

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from laojia_feed import cache, load
+from laojia_feed import cache
 from laojia_feed.build import build
-from laojia_feed.cli import cli
+from laojia_feed.cli.commands import cli
 from laojia_feed.model import Site
+from laojia_feed.read import load
 from test_parallel import SITE, feeds, write_corpus
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)

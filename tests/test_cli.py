@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from feedcheck import parse_atom, parse_json, parse_rss
-from laojia_feed import cli as cli_module
-from laojia_feed.cli import cli
+from laojia_feed.cli import commands as cli_module
+from laojia_feed.cli.commands import cli
 from laojia_feed.config import KEYS, load_config
 from laojia_feed.model import Site
 
@@ -203,7 +203,7 @@ def test_internal_error_prints_one_line_no_traceback(
     def explode(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("laojia_feed.load._load", explode)
+    monkeypatch.setattr("laojia_feed.read.load._load", explode)
     with pytest.raises(SystemExit) as stopped:
         cli_module.main(["build", str(posts), "--out", str(posts.parent / "out")])
     assert stopped.value.code == 2

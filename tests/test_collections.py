@@ -20,13 +20,13 @@ from hypothesis import strategies as st
 
 from feedcheck import parse_atom, parse_json, parse_rss, xml_root, xpath
 from laojia_feed import build
-from laojia_feed.archives import links, page_count, paginate
-from laojia_feed.formats.atom import render_atom
-from laojia_feed.formats.rss import render_rss
+from laojia_feed.feeds.archives import links, page_count, paginate
+from laojia_feed.feeds.formats.atom import render_atom
+from laojia_feed.feeds.formats.rss import render_rss
+from laojia_feed.feeds.opml import Group, Outline, render_opml
+from laojia_feed.feeds.taxonomies import MAX_FOLDER_BYTES, folder_names, safe_folder
 from laojia_feed.model import BuildResult, FeedDocument, Severity, Site
-from laojia_feed.opml import Group, Outline, render_opml
-from laojia_feed.output import safe_output_path
-from laojia_feed.taxonomies import MAX_FOLDER_BYTES, folder_names, safe_folder
+from laojia_feed.write.output import safe_output_path
 
 SITE = Site(title="老家", url="https://blog.example.org/")
 BASE = "https://blog.example.org/"

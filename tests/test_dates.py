@@ -1,4 +1,4 @@
-"""Tests for laojia_feed.dates: every accepted format, every error, every warning."""
+"""Tests for laojia_feed.read.dates: every accepted format, every error, every warning."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from laojia_feed.dates import format_rfc822, format_rfc3339, parse_date, resolve_timezone
 from laojia_feed.model import FieldError
+from laojia_feed.read.dates import format_rfc822, format_rfc3339, parse_date, resolve_timezone
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from laojia_feed import dates
 from laojia_feed.model import FieldError, Warn
+from laojia_feed.read import dates
 
 ZONES: tuple[tzinfo, ...] = (
     ZoneInfo("Asia/Shanghai"),

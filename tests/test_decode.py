@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import refused_by, warned
-from laojia_feed import decode as decode_module
-from laojia_feed.decode import decode_text, normalize_newlines
 from laojia_feed.model import FieldError, Warn
-from laojia_feed.text import has_forbidden
+from laojia_feed.read import decode as decode_module
+from laojia_feed.read.decode import decode_text, normalize_newlines
+from laojia_feed.xmlchars import has_forbidden
 
 POST = "---\ntitle: 老房加梯系列报道\ncategories:\n - 新媒体\n---\n\n近期，【老房加梯】专题连载。\n"
 CHINESE = (

@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from feedcheck import parse_atom, parse_json, parse_rss
-from laojia_feed import cli
 from laojia_feed.build import build, build_from, likely_fit
-from laojia_feed.load import CHANGED, load_articles, load_deferred
+from laojia_feed.cli import commands as cli
 from laojia_feed.model import Diagnostic, Severity, Site
+from laojia_feed.read.load import CHANGED, load_articles, load_deferred
 from test_parallel import NOW, SITE, feeds, write_corpus
 
 
@@ -95,7 +95,7 @@ def test_the_cli_loads_without_bodies_and_writes_the_same_feeds(
         deferred.append(str(posts))
         return real(posts, site, **kwargs)
 
-    monkeypatch.setattr("laojia_feed.load.load_deferred", spy)
+    monkeypatch.setattr("laojia_feed.read.load.load_deferred", spy)
     flags = ["--site-url", SITE.url, "--title", SITE.title, "--timezone", SITE.timezone]
     args = ["build", str(corpus), "--out", str(tmp_path / "cli"), *flags, "--budget", "6000"]
     result = CliRunner().invoke(cli.cli, args)

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import within
-from laojia_feed.discover import Discovery, Found, OpenFolders, discover, read_post_bytes
 from laojia_feed.model import Exclusion, FieldError, Severity
+from laojia_feed.read.discover import Discovery, Found, OpenFolders, discover, read_post_bytes
 
 PATTERNS = ("*.md", "*.markdown", "*.html", "*.htm")
 MIB = 1024 * 1024

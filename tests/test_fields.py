@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from laojia_feed import Site, load_articles
-from laojia_feed.fields import Context, default_slug, parse_permalink, parse_slug, parse_tags
 from laojia_feed.model import Exclusion
+from laojia_feed.read.article import Context, default_slug, parse_permalink, parse_slug, parse_tags
 
 CTX = Context(site=Site(url="https://a.org/blog/"), tz=UTC, relpath="2021/x.md")
 

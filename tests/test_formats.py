@@ -33,11 +33,11 @@ from feedcheck import (
     xml_root,
     xpath,
 )
-from laojia_feed.formats import FORMATS, FeedFormat, format_named
-from laojia_feed.formats._common import image_type
-from laojia_feed.formats.atom import render_atom
-from laojia_feed.formats.jsonfeed import render_json
-from laojia_feed.formats.rss import render_rss
+from laojia_feed.feeds.formats import FORMATS, FeedFormat, format_named
+from laojia_feed.feeds.formats._common import image_type
+from laojia_feed.feeds.formats.atom import render_atom
+from laojia_feed.feeds.formats.jsonfeed import render_json
+from laojia_feed.feeds.formats.rss import render_rss
 from laojia_feed.model import (
     PLACEHOLDER_SITE_URL,
     Article,
@@ -50,7 +50,7 @@ from laojia_feed.model import (
     Rendered,
     Site,
 )
-from laojia_feed.text import strip_forbidden
+from laojia_feed.xmlchars import strip_forbidden
 
 CST = timezone(timedelta(hours=8))
 EST = timezone(timedelta(hours=-5))
@@ -198,7 +198,7 @@ def test_formats_are_data_matching_the_output_name_defaults() -> None:
 
 
 def test_module_media_types_agree_with_the_registry() -> None:
-    from laojia_feed.formats import atom, jsonfeed, rss
+    from laojia_feed.feeds.formats import atom, jsonfeed, rss
 
     assert format_named("rss").media_type == rss.MEDIA_TYPE
     assert format_named("atom").media_type == atom.MEDIA_TYPE
@@ -218,7 +218,10 @@ def test_registry_renders_like_the_modules() -> None:
 
 
 def test_importing_the_registry_does_not_import_feedgen_or_lxml() -> None:
-    code = "import sys, laojia_feed.formats; print(sorted({'feedgen', 'lxml'} & set(sys.modules)))"
+    code = (
+        "import sys, laojia_feed.feeds.formats;"
+        " print(sorted({'feedgen', 'lxml'} & set(sys.modules)))"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
@@ -695,7 +698,7 @@ def test_json_drops_control_characters_like_the_xml_feeds(text: str, clean: str)
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(st.sampled_from('\\ubf0\x01\x08\x0c\x1fa"\n'), max_size=12), max_size=4))
 def test_json_forbidden_check_matches_the_full_scan(texts: list[str]) -> None:
-    from laojia_feed.formats import jsonfeed
+    from laojia_feed.feeds.formats import jsonfeed
 
     dumped = json.dumps(texts, ensure_ascii=False)
     full_scan = jsonfeed._ESCAPED_CONTROL.search(dumped) is not None
@@ -729,8 +732,8 @@ def test_streamed_entries_are_the_whole_trees_xml(
 ) -> None:
     from lxml import etree
 
-    from laojia_feed.formats._common import with_stylesheet
-    from laojia_feed.formats._stream import stream_document
+    from laojia_feed.feeds.formats._common import with_stylesheet
+    from laojia_feed.feeds.formats._stream import stream_document
 
     def entries() -> list[Any]:
         made = []

@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from laojia_feed.dates import format_rfc822, format_rfc3339
-from laojia_feed.formats import atom, jsonfeed, rss
-from laojia_feed.formats._common import normalize_time, rfc822, rfc3339
-from laojia_feed.text import has_forbidden
+from laojia_feed.feeds.formats import atom, jsonfeed, rss
+from laojia_feed.feeds.formats._common import normalize_time, rfc822, rfc3339
+from laojia_feed.read.dates import format_rfc822, format_rfc3339
+from laojia_feed.xmlchars import has_forbidden
 
 _ONE_MINUTE = timedelta(minutes=1)
 

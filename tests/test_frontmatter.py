@@ -15,10 +15,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import laojia_feed.frontmatter as fm_module
+import laojia_feed.read.frontmatter as fm_module
 from helpers import refused_by, warned
-from laojia_feed.decode import decode_text
-from laojia_feed.frontmatter import (
+from laojia_feed.model import FieldError
+from laojia_feed.read.decode import decode_text
+from laojia_feed.read.frontmatter import (
     MAX_NODES,
     HexoJSONHandler,
     RawPost,
@@ -26,7 +27,6 @@ from laojia_feed.frontmatter import (
     TomlHandler,
     split_post,
 )
-from laojia_feed.model import FieldError
 
 SEED = Path("/work/shared/corpus/seed-post.md")
 TOO_BIG = "front matter too large or too deeply nested (alias expansion)"
@@ -497,7 +497,7 @@ def test_yaml_global_resolver_tables_are_untouched() -> None:
 
 class _ReferenceLoader(fm_module._StrictLoader):
     """The strict loader with PyYAML's own constructors, as the handler used them before
-    :func:`laojia_feed.frontmatter._construct_strict` replaced them: the reference."""
+    :func:`laojia_feed.read.frontmatter._construct_strict` replaced them: the reference."""
 
     yaml_constructors: ClassVar[dict[str | None, Any]] = {}
     yaml_multi_constructors: ClassVar[dict[str | None, Any]] = {}

@@ -26,7 +26,8 @@ import feedparser
 import pytest
 
 from feedcheck import instant
-from laojia_feed import Site, build, config, sites
+from laojia_feed import Site, build, config
+from laojia_feed.generators import detect as sites
 
 pytestmark = pytest.mark.generators
 

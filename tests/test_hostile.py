@@ -44,7 +44,7 @@ from hostile import (
     yaml_post,
 )
 from laojia_feed import Severity
-from laojia_feed.cli import cli
+from laojia_feed.cli.commands import cli
 
 #: A date well in the past of NOW, for posts whose date is not the point.
 DATE = "date: 2021-12-09 11:10:27"

@@ -1,4 +1,4 @@
-"""Tests of laojia_feed.html: sanitizing (table-driven), Markdown, text, summaries, render."""
+"""Tests of laojia_feed.render: sanitizing (table-driven), Markdown, text, summaries, render."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from laojia_feed.html import (
+from laojia_feed.model import Article, BodyFormat, Site
+from laojia_feed.render.sanitize import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     MORE_MARKER,
@@ -23,8 +24,7 @@ from laojia_feed.html import (
     sanitize,
     summarize,
 )
-from laojia_feed.model import Article, BodyFormat, Site
-from laojia_feed.text import has_forbidden, one_line, strip_forbidden
+from laojia_feed.xmlchars import has_forbidden, one_line, strip_forbidden
 
 POST = "https://example.com/2021/12/09/post/"
 CASES = Path(__file__).parent / "data" / "sanitize"

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from laojia_feed.model import FieldError
-from laojia_feed.output import (
+from laojia_feed.write.output import (
     BuildLockBusy,
     build_lock,
     ensure_dir,

@@ -11,8 +11,8 @@ import pytest
 
 from laojia_feed import parallel
 from laojia_feed.build import build
-from laojia_feed.load import load_articles
 from laojia_feed.model import Site
+from laojia_feed.read.load import load_articles
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 SITE = Site(url="https://blog.example.org/", title="老家", timezone="Asia/Shanghai")

@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 
 import laojia_feed
 from hostile import GOOD, NOW, REPRS, SITE, Built, build_checked, make_posts
-from laojia_feed import fields
 from laojia_feed.model import Article, FieldError
+from laojia_feed.read import article as fields
 
 #: Whole builds: a few dozen milliseconds each.
 BUILDS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

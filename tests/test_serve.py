@@ -21,8 +21,7 @@ from hypothesis import strategies as st
 
 from feedcheck import parse_atom, parse_json, parse_rss
 from laojia_feed import Site, __version__, build
-from laojia_feed.model import FieldError
-from laojia_feed.serve import (
+from laojia_feed.cli.serve import (
     PreviewServer,
     Watcher,
     content_type,
@@ -34,6 +33,7 @@ from laojia_feed.serve import (
     resolve_target,
     snapshot,
 )
+from laojia_feed.model import FieldError
 
 SITE = Site(title="老家", url="https://blog.example.org/")
 SECRET = "TOP-SECRET-4242"
@@ -566,7 +566,7 @@ def test_watcher_reports_a_failed_rebuild_as_one_line(tmp_path: Path) -> None:
 
 
 def test_serve_command_previews_and_stops_on_interrupt(site: tuple[Path, Path]) -> None:
-    from laojia_feed.cli import cli
+    from laojia_feed.cli.commands import cli
 
     if "serve" not in cli.commands:
         pytest.skip("cli.py has no serve command yet")
@@ -635,7 +635,7 @@ def _wait_for_url(process: subprocess.Popen[str], reader: list[threading.Thread]
     ],
 )
 def test_browsers_get_styled_feeds_as_xml(accept: str | None, styled: bool, expected: str) -> None:
-    from laojia_feed.serve import for_browser
+    from laojia_feed.cli.serve import for_browser
 
     pi = b'<?xml-stylesheet type="text/xsl" href="feed.xsl"?>' if styled else b""
     data = b'<?xml version="1.0" encoding="UTF-8"?>\n' + pi + b"<rss/>"

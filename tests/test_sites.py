@@ -13,9 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from laojia_feed import Author, Site, config, permalinks, sites
+from laojia_feed import Author, Site, config
+from laojia_feed.generators import detect as sites
 from laojia_feed.model import FieldError, OutputNames
-from laojia_feed.permalinks import PostFacts, expand
+from laojia_feed.read import permalinks
+from laojia_feed.read.permalinks import PostFacts, expand
 
 DATA = Path(__file__).parent / "data" / "sites"
 

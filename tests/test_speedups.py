@@ -10,9 +10,11 @@ from urllib.parse import quote
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from laojia_feed import fields, frontmatter, permalinks, urls
+from laojia_feed import urls
 from laojia_feed.model import FieldError
-from laojia_feed.text import strip_forbidden
+from laojia_feed.read import article as fields
+from laojia_feed.read import frontmatter, permalinks
+from laojia_feed.xmlchars import strip_forbidden
 
 #: Pieces URLs are made of, so that random text hits hosts, ports, escapes and dots.
 _URL_PIECES = st.sampled_from(

@@ -15,8 +15,8 @@ import pytest
 
 from feedcheck import parse_atom, parse_json, parse_rss
 from laojia_feed.build import build_from
-from laojia_feed.load import CHANGED, load_deferred
 from laojia_feed.model import BuildResult, Severity, Site
+from laojia_feed.read.load import CHANGED, load_deferred
 from test_deferred import shown
 from test_parallel import NOW, SITE, feeds, write_corpus
 

@@ -27,8 +27,8 @@ from lxml import etree
 
 from feedcheck import parse_atom, parse_rss, xml_root
 from laojia_feed import build
+from laojia_feed.feeds.stylesheet import default_stylesheet, href_for
 from laojia_feed.model import BuildResult, OutputNames, Site
-from laojia_feed.stylesheet import default_stylesheet, href_for
 
 BASE = "https://blog.example.org/"
 TITLES = ("第一篇 & <一>", "Second post", "第三篇")

@@ -15,7 +15,7 @@ import pytest
 from feedcheck import parse_atom, parse_json, parse_rss
 from laojia_feed import build
 from laojia_feed.model import BuildResult, Severity, Site
-from laojia_feed.websub import HubPolicy, changed_topics, ping, ping_changed
+from laojia_feed.net.websub import HubPolicy, changed_topics, ping, ping_changed
 
 BASE = "https://blog.example.org/"
 NOW = datetime(2030, 1, 1, tzinfo=UTC)

@@ -8,10 +8,10 @@ items that reach a feed have their bodies rendered, each once, however many feed
 hold it.
 
 Besides the main feed (one file per enabled format), a site may ask for per-category
-and per-tag feeds with an OPML index of them (:mod:`~laojia_feed.taxonomies`,
-:mod:`~laojia_feed.opml`), RFC 5005 archive pages of the older posts
-(:mod:`~laojia_feed.archives`) and the shipped XSL stylesheet
-(:mod:`~laojia_feed.stylesheet`). With none of those options the output is exactly
+and per-tag feeds with an OPML index of them (:mod:`~laojia_feed.feeds.taxonomies`,
+:mod:`~laojia_feed.feeds.opml`), RFC 5005 archive pages of the older posts
+(:mod:`~laojia_feed.feeds.archives`) and the shipped XSL stylesheet
+(:mod:`~laojia_feed.feeds.stylesheet`). With none of those options the output is exactly
 ``rss.xml``, ``atom.xml`` and ``feed.json``. Files are never deleted: the feeds of a
 category that disappears stay as they were last written.
 """
@@ -28,17 +28,10 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from . import archives, discover, opml, output, stylesheet, taxonomies, urls
-from .formats import FORMATS, FeedFormat
-from .load import (
-    BodyReader,
-    BodyRef,
-    collector_paused,
-    display_path,
-    load_articles,
-    with_body,
-)
-from .model import (
+from laojia_feed import urls
+from laojia_feed.feeds import archives, opml, stylesheet, taxonomies
+from laojia_feed.feeds.formats import FORMATS, FeedFormat
+from laojia_feed.model import (
     Article,
     BuildResult,
     Diagnostic,
@@ -51,9 +44,19 @@ from .model import (
     Site,
     WrittenFeed,
 )
+from laojia_feed.read import discover
+from laojia_feed.read.load import (
+    BodyReader,
+    BodyRef,
+    collector_paused,
+    display_path,
+    load_articles,
+    with_body,
+)
+from laojia_feed.write import output
 
 if TYPE_CHECKING:  # formats._common imports the package version: not at import time
-    from .formats._common import Parts
+    from laojia_feed.feeds.formats._common import Parts
 
 #: Feed-level date of a feed with no items (fixed, so empty feeds are reproducible too).
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -204,13 +207,13 @@ def render_chunk(site: Site, pairs: Sequence[Pairing]) -> list[Rendered | FieldE
     """The rendered body of each article, read from its file first when it was loaded
     without it (the work of one process in :meth:`Bodies.prefetch`); a body that cannot
     be read back gives its error instead."""
-    from . import html
+    from laojia_feed.render import sanitize
 
     done: list[Rendered | FieldError] = []
     with discover.OpenFolders() as folders:
         for article, ref in pairs:
             try:
-                done.append(html.render(with_body(article, ref, folders), site))
+                done.append(sanitize.render(with_body(article, ref, folders), site))
             except FieldError as problem:
                 done.append(problem)
     return done
@@ -271,7 +274,7 @@ class Bodies:
     def prefetch(self, articles: Iterable[Article]) -> None:
         """Render ``articles`` ahead, on every core when there are many (see
         :func:`parallel.map_chunks`); each is still reported when first asked for."""
-        from . import parallel  # here: a build that renders little never starts a pool
+        from laojia_feed import parallel  # here: a build that renders little never starts a pool
 
         unique: dict[str, Article] = {}
         for article in articles:
@@ -393,7 +396,7 @@ def _write_entries(
 ) -> list[tuple[Article, tuple[str, ...]]]:
     """Write each document's parts and every post's entries into its stream, in order;
     the sanitizer notes of each post. :class:`_AbandonedError` when a body is unreadable."""
-    from . import parallel  # here: a build that renders little never starts a pool
+    from laojia_feed import parallel  # here: a build that renders little never starts a pool
 
     for stream, part in zip(streams, parts, strict=True):
         stream.write(part.opening)
@@ -830,13 +833,13 @@ def build_from(
     """Render and write the feeds for an already loaded set of articles.
 
     ``bodies`` gives back the bodies of a load made without them (the reader that
-    :func:`~laojia_feed.load.load_deferred` returns). With ``site.cache_dir`` and a load
+    :func:`~laojia_feed.read.load.load_deferred` returns). With ``site.cache_dir`` and a load
     that came from the cache, a build whose inputs are all unchanged and whose output
     files still hold what it wrote does nothing.
     """
     digest = _cache_digest(load, site, check_thumbnails)
     if digest is not None:
-        from . import cache
+        from laojia_feed import cache
 
         known = cache.unchanged_build(site, str(posts), str(out), digest)
         if known is not None:
@@ -850,7 +853,7 @@ def build_from(
         if f.format is not None and f.name in changed
     )
     if digest is not None and len(changed) == len(files):
-        from . import cache
+        from laojia_feed import cache
 
         data = {f.name: f.data or b"" for f in files.values()}
         cache.remember_build(site, str(posts), str(out), digest, data, feeds, report)
@@ -864,7 +867,7 @@ def _cache_digest(
     cache, or thumbnails checked over the network, whose answers change)."""
     if site.cache_dir is None or check_thumbnails is not None:
         return None
-    from . import cache
+    from laojia_feed import cache
 
     return cache.inputs_digest(load)
 

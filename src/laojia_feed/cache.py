@@ -42,9 +42,8 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import __version__, discover, output
-from .load import BodySpan, Outcome, collector_paused
-from .model import (
+from laojia_feed import __version__
+from laojia_feed.model import (
     Article,
     Author,
     BodyFormat,
@@ -56,6 +55,9 @@ from .model import (
     Site,
     WrittenFeed,
 )
+from laojia_feed.read import discover
+from laojia_feed.read.load import BodySpan, Outcome, collector_paused
+from laojia_feed.write import output
 
 #: First bytes of a posts cache file; bumped whenever its layout changes.
 MAGIC = b"laojia-feed posts cache 2\n"

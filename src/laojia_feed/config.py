@@ -16,8 +16,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from . import dates, urls
-from .model import Author, Diagnostic, FieldError, OutputNames, Severity, Site
+from laojia_feed import urls
+from laojia_feed.model import Author, Diagnostic, FieldError, OutputNames, Severity, Site
+from laojia_feed.read import dates
 
 #: The config file looked for in the current folder and next to the posts folder.
 CONFIG_NAME = "laojia-feed.toml"
@@ -426,7 +427,7 @@ def configure_run(
     gives the base settings (title, URL, permalinks...) and its posts folder is used;
     ``laojia-feed.toml`` there and flags still override.
     """
-    from .sites import detect_site
+    from laojia_feed.generators.detect import detect_site
 
     try:
         project = detect_site(posts)

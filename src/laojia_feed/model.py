@@ -25,7 +25,7 @@ JSONValue: TypeAlias = (
 class FieldError(ValueError):
     """A field's value cannot be used. The message is shown to the user as is.
 
-    Field parsers raise it; :mod:`laojia_feed.fields` turns it into an error
+    Field parsers raise it; :mod:`laojia_feed.read.article` turns it into an error
     :class:`Diagnostic` naming the file and the field. It never escapes the library.
     """
 
@@ -106,7 +106,7 @@ class BodyFormat(enum.Enum):
 class Article:
     """One post, validated: what every feed format renders from.
 
-    The body is kept as written (``body``); :func:`laojia_feed.html.render`
+    The body is kept as written (``body``); :func:`laojia_feed.render.sanitize.render`
     turns it into sanitized HTML with absolute URLs only for articles that reach
     a feed, so loading 50k posts does not render 50k bodies.
     """
@@ -147,7 +147,7 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """An article's body made ready for a feed by :mod:`laojia_feed.html`."""
+    """An article's body made ready for a feed by :mod:`laojia_feed.render.sanitize`."""
 
     #: Sanitized HTML with absolute URLs and no characters XML forbids.
     content_html: str
@@ -193,7 +193,7 @@ class Site:
     #: IANA time zone applied to dates written without one.
     timezone: str = "Asia/Shanghai"
     #: Permalink pattern for posts without ``permalink``/``url``, e.g. ``:year/:month/:slug/``;
-    #: every token is listed in :data:`laojia_feed.permalinks.TOKENS` (``:category`` is the
+    #: every token is listed in :data:`laojia_feed.read.permalinks.TOKENS` (``:category`` is the
     #: last category with its parents, as in Hexo).
     permalink: str = ":year/:month/:day/:slug/"
     #: Feed file names.

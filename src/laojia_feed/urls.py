@@ -24,7 +24,7 @@ from urllib.parse import unquote, urljoin
 
 import idna
 
-from .model import FieldError, Warn
+from laojia_feed.model import FieldError, Warn
 
 #: An IP address of either family.
 IPAddress: TypeAlias = ipaddress.IPv4Address | ipaddress.IPv6Address

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import __version__
-from .config import CONFIG_NAME, Config, configure_run, template
-from .model import BuildResult, Diagnostic, LoadResult, Severity, Site
+from laojia_feed import __version__
+from laojia_feed.config import CONFIG_NAME, Config, configure_run, template
+from laojia_feed.model import BuildResult, Diagnostic, LoadResult, Severity, Site
 
 if TYPE_CHECKING:  # imported when building: `laojia-feed --help` stays quick
-    from .load import BodyReader
+    from laojia_feed.read.load import BodyReader
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -252,7 +252,7 @@ def build(posts: Path, out: Path, ping: bool, check_thumbnails: bool, **flags: A
     POSTS is a folder of posts, or the root of a Hexo, Hugo or Jekyll site: then the
     site's own configuration gives the title, URL and permalinks, and its posts are read.
     """
-    from .build import build_from
+    from laojia_feed.build import build_from
 
     config = _configure(posts, flags)
     used = config.posts or posts
@@ -267,7 +267,7 @@ def build(posts: Path, out: Path, ping: bool, check_thumbnails: bool, **flags: A
         diagnostics += _ping(result, config.site)
     announce(diagnostics, flags, summary_line(load, result, out))
     if digest is not None:
-        from . import cache
+        from laojia_feed import cache
 
         unchanged = replace(result, feeds=tuple(replace(f, changed=False) for f in result.feeds))
         summary = summary_line(load, unchanged, out)
@@ -283,7 +283,7 @@ def _replay_unchanged(
     """The no-change fast path: when nothing the last run depended on changed (see
     :func:`laojia_feed.cache.replay_run`), print what it printed and exit with its code,
     without reading a post. Otherwise the digest of this run's inputs, for the record."""
-    from . import cache
+    from laojia_feed import cache
 
     digest = cache.run_digest(
         config.site,
@@ -326,7 +326,7 @@ def _configure(posts: Path, flags: Mapping[str, Any]) -> Config:
 def _load(config: Config, posts: Path, flags: Mapping[str, Any]) -> tuple[LoadResult, BodyReader]:
     """Every post under ``posts`` without its body (and the reader that gives the bodies
     back when they are rendered), with a progress bar."""
-    from .load import load_deferred
+    from laojia_feed.read.load import load_deferred
 
     with Progress(enabled=verbosity(flags) >= 0 and flags["style"] == "text") as progress:
         return load_deferred(posts, config.site, progress=progress)
@@ -375,8 +375,8 @@ def serve(out: Path, posts: Path | None, host: str, port: int, poll: float, **fl
     Feeds are served with their real media types, ETag/Last-Modified and 304 answers.
     With --watch POSTS, OUT is rebuilt whenever a post changes. Stop with Ctrl-C.
     """
-    from .model import FieldError
-    from .serve import exposure_warning, make_server
+    from laojia_feed.cli.serve import exposure_warning, make_server
+    from laojia_feed.model import FieldError
 
     rebuild = _rebuilder(posts, out, flags) if posts is not None else None
     if rebuild is not None:
@@ -412,8 +412,8 @@ def _rebuilder(posts: Path, out: Path, flags: Mapping[str, Any]) -> Callable[[],
     """What ``serve --watch`` runs on every change: configure, load, build, report."""
 
     def rebuild() -> None:
-        from .build import build_from
-        from .load import load_deferred
+        from laojia_feed.build import build_from
+        from laojia_feed.read.load import load_deferred
 
         config = configure(posts, flags)
         if not config.ok:
@@ -450,7 +450,7 @@ def init(path: Path, force: bool) -> None:
 @site_options
 def links(posts: Path, **flags: Any) -> None:
     """Print <link rel="alternate"> tags for the site's HTML <head>."""
-    from .build import enabled_formats, feed_urls
+    from laojia_feed.build import enabled_formats, feed_urls
 
     config = configure(posts, flags)
     if not config.ok:
@@ -473,7 +473,7 @@ def _finish(diagnostics: Sequence[Diagnostic], flags: Mapping[str, Any]) -> None
 
 def _ping(result: BuildResult, site: Site) -> tuple[Diagnostic, ...]:
     """WebSub notifications for the feeds this build changed (never an error)."""
-    from .websub import ping_changed
+    from laojia_feed.net.websub import ping_changed
 
     if site.hub is None:
         message = "--ping needs a hub: set hub in the config or pass --hub"
@@ -483,7 +483,7 @@ def _ping(result: BuildResult, site: Site) -> tuple[Diagnostic, ...]:
 
 def _thumbnail_checker() -> Callable[[Sequence[str]], Mapping[str, str]]:
     """The network checker, adapted to build's interface (URL → failure reason)."""
-    from .thumbcheck import check_urls
+    from laojia_feed.net.imagecheck import check_urls
 
     def checker(image_urls: Sequence[str]) -> Mapping[str, str]:
         results = check_urls(sorted(set(image_urls)))

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from laojia_feed.model import FeedDocument, FieldError, OutputNames
 
 if TYPE_CHECKING:  # _common imports the package version: not at import time
-    from laojia_feed.formats._common import Parts
+    from laojia_feed.feeds.formats._common import Parts
 
 __all__ = ["FORMATS", "FeedFormat", "Render", "RenderParts", "format_named"]
 
@@ -67,7 +67,7 @@ class FeedFormat:
 
 @dataclass(frozen=True, slots=True)
 class _Lazy:
-    """``laojia_feed.formats.<module>.<name>``, imported on its first call (and picklable,
+    """``laojia_feed.feeds.formats.<module>.<name>``, imported on its first call (and picklable,
     for worker processes)."""
 
     module: str

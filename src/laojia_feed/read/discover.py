@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from . import fileflags
-from .model import Diagnostic, Excluded, Exclusion, FieldError, Severity
-from .text import CONTROL_OR_SURROGATE
+from laojia_feed import fileflags
+from laojia_feed.model import Diagnostic, Excluded, Exclusion, FieldError, Severity
+from laojia_feed.xmlchars import CONTROL_OR_SURROGATE
 
 __all__ = ["Discovery", "Found", "OpenFolders", "discover", "read_post_bytes"]
 

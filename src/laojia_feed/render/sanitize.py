@@ -36,9 +36,9 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.html_blocks import block_names
 
-from .model import Article, BodyFormat, FieldError, Rendered, Site
-from .text import one_line, strip_forbidden, strip_forbidden_references
-from .urls import is_safe_public_url, join_url, normalize_url, proxy_inner_url
+from laojia_feed.model import Article, BodyFormat, FieldError, Rendered, Site
+from laojia_feed.urls import is_safe_public_url, join_url, normalize_url, proxy_inner_url
+from laojia_feed.xmlchars import one_line, strip_forbidden, strip_forbidden_references
 
 if TYPE_CHECKING:  # lxml is imported when first needed: importing the package stays light
     import lxml.etree

@@ -29,7 +29,7 @@ import yaml
 from frontmatter.default_handlers import BaseHandler
 
 from laojia_feed.model import FieldError, Warn
-from laojia_feed.text import FORBIDDEN, has_forbidden, strip_forbidden
+from laojia_feed.xmlchars import FORBIDDEN, has_forbidden, strip_forbidden
 
 try:
     from yaml import CSafeLoader as _BaseLoader

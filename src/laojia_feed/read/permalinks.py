@@ -3,7 +3,7 @@
 A pattern such as ``:year/:month/:day/:slug/`` is filled from the facts of one
 post (:class:`PostFacts`). Tokens are a table (:data:`TOKENS`); the generator
 dialects (Hexo, Hugo, Jekyll) are translated into these tokens by
-:mod:`laojia_feed.sites`. Every token value is percent-encoded segment by
+:mod:`laojia_feed.generators.detect`. Every token value is percent-encoded segment by
 segment, so no value can add a ``?``, a ``#`` or a ``..`` to the path; a token
 that stands for a path (``:path``, ``:category``, ``:categories``) may add
 ``/`` between its own segments. Unicode stays readable once decoded.
@@ -23,7 +23,7 @@ from types import MappingProxyType
 from typing import TypeAlias
 from urllib.parse import quote
 
-from .text import one_line
+from laojia_feed.xmlchars import one_line
 
 #: Characters never kept in a slug: path separators, URL delimiters, white space.
 _SLUG_UNSAFE = re.compile(r"[\s/\\?#%\"<>|*:]+")

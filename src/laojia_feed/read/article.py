@@ -24,8 +24,8 @@ from urllib.parse import quote, urlsplit
 
 import nh3
 
-from . import dates, permalinks, urls
-from .model import (
+from laojia_feed import urls
+from laojia_feed.model import (
     Article,
     Author,
     BodyFormat,
@@ -37,8 +37,9 @@ from .model import (
     Site,
     Warn,
 )
-from .permalinks import slug_from
-from .text import one_line, strip_forbidden
+from laojia_feed.read import dates, permalinks
+from laojia_feed.read.permalinks import slug_from
+from laojia_feed.xmlchars import one_line, strip_forbidden
 
 #: Longest title kept; longer ones are cut with a warning.
 MAX_TITLE = 300
@@ -197,7 +198,7 @@ def representable(moment: datetime, tz: tzinfo) -> datetime:
 
 
 def parse_published(raw: object, ctx: Context, warn: Warn) -> datetime:
-    """Publication date: required, in any format :mod:`laojia_feed.dates` knows."""
+    """Publication date: required, in any format :mod:`laojia_feed.read.dates` knows."""
     if raw is None:
         dated = _DATED_NAME.match(PurePosixPath(ctx.relpath).name)
         if dated:

@@ -4,7 +4,7 @@
 generator's config file, and translates what means the same into laojia-feed
 config keys (the :data:`laojia_feed.config.KEYS` names), ready for
 :func:`laojia_feed.config.apply`. Permalink patterns are translated from the
-generator's tokens into :data:`laojia_feed.permalinks.TOKENS`. Config files are
+generator's tokens into :data:`laojia_feed.read.permalinks.TOKENS`. Config files are
 parsed safely: YAML through the safe loader (no tags run), TOML with tomllib,
 JSON with json.
 """
@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .model import FieldError
+from laojia_feed.model import FieldError
 
 #: Largest config file read (a real one is a few KiB).
 MAX_CONFIG_BYTES = 1024 * 1024

@@ -19,8 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeAlias
 
-from . import dates, decode, discover
-from .model import (
+from laojia_feed.model import (
     Article,
     Diagnostic,
     Excluded,
@@ -31,6 +30,7 @@ from .model import (
     Site,
     Warn,
 )
+from laojia_feed.read import dates, decode, discover
 
 #: Where the body of a post loaded without it starts in its decoded text, and the size
 #: and CRC-32 of the post's bytes when its metadata was read: ``(start, size, crc)``.
@@ -180,7 +180,9 @@ def load_post(
 ) -> Outcome:
     """Read, decode, split and validate one post file (without its body: see
     :class:`BodyReader`)."""
-    from . import fields, frontmatter  # here: a rebuild answered by the cache never needs them
+    # here: a rebuild answered by the cache never needs them
+    from laojia_feed.read import article as fields
+    from laojia_feed.read import frontmatter
 
     if found.draft:
         return Outcome(excluded=Exclusion.DRAFT)
@@ -267,7 +269,7 @@ def post_outcomes(
     large folders (see :mod:`~laojia_feed.parallel`)."""
 
     def load_all(todo: Sequence[discover.Found], defer: bool = False) -> list[Outcome]:
-        from . import parallel  # here: a rebuild answered by the cache never needs it
+        from laojia_feed import parallel  # here: a rebuild answered by the cache never needs it
 
         work = partial(load_posts, posts=posts, site=site, now=now, defer_bodies=defer)
         with collector_paused():  # also while other processes' results are unpickled here
@@ -275,7 +277,7 @@ def post_outcomes(
 
     if site.cache_dir is None:
         return load_all(files, defer_bodies)
-    from . import cache
+    from laojia_feed import cache
 
     return cache.cached_outcomes(files, posts, site, now, partial(load_all, defer=True))
 
@@ -382,7 +384,7 @@ def _load(
         excluded=tuple(excluded),
     )
     if site.cache_dir is not None:
-        from . import cache
+        from laojia_feed import cache
 
         cache.bind(outcomes, result)
     return result, BodyReader(refs)

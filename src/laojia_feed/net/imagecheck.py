@@ -1,6 +1,6 @@
 """Opt-in reachability check of image URLs (``--check-thumbnails``) that cannot become SSRF.
 
-Every host is resolved once, by :mod:`~laojia_feed.netguard`; the URL is refused
+Every host is resolved once, by :mod:`~laojia_feed.net.guard`; the URL is refused
 without connecting when any address it resolves to is not allowed (by default: not
 public), or when the host is a legacy numeric IPv4 spelling. The connection then goes
 to the checked address itself, never through a second DNS lookup (no DNS rebinding),
@@ -16,13 +16,13 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from . import netguard
-from .model import FieldError
-from .netguard import Allow as Allow
-from .netguard import Refused
-from .netguard import Resolver as Resolver
-from .netguard import resolve_host as resolve_host
-from .urls import is_public_address, join_url, normalize_url, proxy_inner_url
+from laojia_feed.model import FieldError
+from laojia_feed.net import guard
+from laojia_feed.net.guard import Allow as Allow
+from laojia_feed.net.guard import Refused
+from laojia_feed.net.guard import Resolver as Resolver
+from laojia_feed.net.guard import resolve_host as resolve_host
+from laojia_feed.urls import is_public_address, join_url, normalize_url, proxy_inner_url
 
 #: Statuses that send us elsewhere.
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -42,7 +42,7 @@ _HEADERS = {
 }
 
 #: Opens every TCP connection of a check (a module name, so tests can watch it).
-_connect: netguard.Connect = netguard.open_socket
+_connect: guard.Connect = guard.open_socket
 
 
 @dataclass(frozen=True)
@@ -105,10 +105,10 @@ def _fetch(url: str, settings: _Settings) -> tuple[int, str | None]:
     scheme, host, port, target = _split(url)
     if scheme not in ("http", "https"):
         raise Refused(f"only http and https are checked, not {scheme}:")
-    address = netguard.vetted_address(host, port, resolve=settings.resolve, allow=settings.allow)
+    address = guard.vetted_address(host, port, resolve=settings.resolve, allow=settings.allow)
 
     def pinned() -> http.client.HTTPConnection:
-        return netguard.pinned_connection(scheme, host, port, address, settings.timeout, _connect)
+        return guard.pinned_connection(scheme, host, port, address, settings.timeout, _connect)
 
     connection = pinned()
     try:

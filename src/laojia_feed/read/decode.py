@@ -23,7 +23,7 @@ import re
 from collections import Counter
 
 from laojia_feed.model import FieldError, Warn
-from laojia_feed.text import strip_forbidden
+from laojia_feed.xmlchars import strip_forbidden
 
 #: Byte-order marks of the wide encodings, UTF-32 first (its LE mark starts like UTF-16's).
 _WIDE_BOMS: tuple[tuple[bytes, str, str], ...] = (

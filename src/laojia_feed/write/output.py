@@ -22,9 +22,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, NoReturn
 
-from . import fileflags
-from .model import FieldError
-from .text import CONTROL_OR_SURROGATE
+from laojia_feed import fileflags
+from laojia_feed.model import FieldError
+from laojia_feed.xmlchars import CONTROL_OR_SURROGATE
 
 try:
     import fcntl

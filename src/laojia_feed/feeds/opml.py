@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .text import strip_forbidden
+from laojia_feed.xmlchars import strip_forbidden
 
 #: File name of the index inside the output folder.
 FILENAME = "feeds.opml"

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .model import Article
+from laojia_feed.model import Article
 
 #: Folder of the archive pages inside the output folder: ``archive/1/rss.xml``...
 FOLDER = "archive"

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from lxml import etree
 
-from laojia_feed.formats._common import Parts, clean_item, with_stylesheet
+from laojia_feed.feeds.formats._common import Parts, clean_item, with_stylesheet
 from laojia_feed.model import FeedItem
 
 #: What may follow an element's name and namespace declarations in its start tag

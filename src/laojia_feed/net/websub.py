@@ -3,7 +3,7 @@
 After a build, :func:`ping` POSTs ``hub.mode=publish&hub.url=<feed URL>`` (form-encoded,
 one request per feed, as every hub understands) for each subscribable feed whose bytes
 changed (:func:`changed_topics`). The hub must be a public http(s) URL
-(:func:`~laojia_feed.urls.is_safe_public_url`); :mod:`~laojia_feed.netguard` resolves its
+(:func:`~laojia_feed.urls.is_safe_public_url`); :mod:`~laojia_feed.net.guard` resolves its
 host once, requires every address to be public, and connects to the checked address (no
 second lookup, TLS verified against the host name). Redirects are not followed. Every
 outcome, good or bad, is a :class:`~laojia_feed.model.Diagnostic`: info when the hub
@@ -19,10 +19,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlsplit
 
-from . import archives, netguard, urls
-from .model import BuildResult, Diagnostic, Severity, Site
-from .netguard import Refused
-from .netguard import resolve_host as resolve_host
+from laojia_feed import urls
+from laojia_feed.feeds import archives
+from laojia_feed.model import BuildResult, Diagnostic, Severity, Site
+from laojia_feed.net import guard
+from laojia_feed.net.guard import Refused
+from laojia_feed.net.guard import resolve_host as resolve_host
 
 #: The pseudo-field of ping diagnostics.
 FIELD = "websub"
@@ -43,9 +45,9 @@ class HubPolicy:
     #: Why a hub URL must not be used, or None (default: a public http(s) URL).
     check_url: Callable[[str], str | None] = urls.is_safe_public_url
     #: Whether a resolved address may be connected to (default: public only).
-    allow_address: netguard.Allow = urls.is_public_address
+    allow_address: guard.Allow = urls.is_public_address
     #: Host name and port → addresses.
-    resolve: netguard.Resolver = resolve_host
+    resolve: guard.Resolver = resolve_host
 
 
 #: Public hubs only: the policy of :func:`ping` unless another is given.
@@ -53,7 +55,7 @@ PUBLIC_ONLY = HubPolicy()
 
 
 #: How a refused hub is described.
-_WORDING = netguard.Wording(
+_WORDING = guard.Wording(
     not_an_address="the resolver answered {answer!r}, not an IP address",
     refused_literal="{host} is at {address}, which is not a public address; refused",
     refused_resolved="{host} is at {address}, which is not a public address; refused",
@@ -75,10 +77,10 @@ def _post(hub: str, topic: str, timeout: float, policy: HubPolicy) -> tuple[int,
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise Refused(f"hub {hub} is not an http(s) URL")
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    address = netguard.vetted_address(
+    address = guard.vetted_address(
         parts.hostname, port, resolve=policy.resolve, allow=policy.allow_address, wording=_WORDING
     )
-    connection = netguard.pinned_connection(parts.scheme, parts.hostname, port, address, timeout)
+    connection = guard.pinned_connection(parts.scheme, parts.hostname, port, address, timeout)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     body = urlencode({"hub.mode": "publish", "hub.url": topic})
     try:

@@ -1,14 +1,14 @@
 """Atom 1.0 (RFC 4287): serialize a :class:`~laojia_feed.model.FeedDocument` to bytes.
 
 Built with feedgen, avoiding its traps (PITFALLS.md): entries keep the document order
-(streamed into the feed in turn, :mod:`~laojia_feed.formats._stream`), every entry's
+(streamed into the feed in turn, :mod:`~laojia_feed.feeds.formats._stream`), every entry's
 ``updated`` and ``published`` come from the article and the feed's ``updated`` from
 ``doc.updated`` (never the clock), content is ``type="html"`` (never feedgen's invalid
 ``type="CDATA"``). The image is a ``<link rel="enclosure">`` added to feedgen's entry
 element, and the hub and RFC 5005 links (and ``<fh:archive/>`` in an archive document)
 are written by a small feed extension (feedgen drops ``rel`` on entry links and allows
 a fixed list of relations). Ids that are not absolute IRIs become
-stable ``urn:uuid:`` ids (:func:`~laojia_feed.formats._common.atom_id`).
+stable ``urn:uuid:`` ids (:func:`~laojia_feed.feeds.formats._common.atom_id`).
 
 No I/O: bytes out, the caller writes them.
 """
@@ -19,7 +19,7 @@ from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from laojia_feed.formats._common import (
+from laojia_feed.feeds.formats._common import (
     GENERATOR_NAME,
     GENERATOR_URI,
     GENERATOR_VERSION,
@@ -38,7 +38,7 @@ from laojia_feed.formats._common import (
     render_clean,
     site_url,
 )
-from laojia_feed.formats._stream import (
+from laojia_feed.feeds.formats._stream import (
     cleaned_elements,
     entry_chunks,
     stream_document,
@@ -70,7 +70,7 @@ class _FeedExtension:
     Entries get no extension instance each: every entry is a feedgen ``FeedEntry``
     turned into its ``<entry>`` by feedgen (``atom_entry``), then given the enclosure
     link and ``xml:lang`` directly (:func:`_entry_element`), serialized and dropped
-    (:func:`~laojia_feed.formats._stream.stream_document`).
+    (:func:`~laojia_feed.feeds.formats._stream.stream_document`).
 
     feedgen 1.0 loses ``rel`` and ``type`` of entry links (``FeedEntry.atom_entry``
     rebinds its loop variable to the new element before reading them), so an image

@@ -2,7 +2,7 @@
 
 A category or tag feed is written under ``categories/<folder>/`` or ``tags/<folder>/``.
 The folder keeps the name readable (``生活`` stays ``生活``; URLs percent-encode it):
-it is the name made safe as one path segment by :func:`~laojia_feed.permalinks.slug_from`
+it is the name made safe as one path segment by :func:`~laojia_feed.read.permalinks.slug_from`
 (the same rule as post slugs), in Unicode NFC, cut to a length every file system
 accepts. Names whose folders would collide (also when they differ only in case, as
 on case-insensitive file systems) are reported once and told apart by a short hash.
@@ -17,8 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from .model import Article, Warn
-from .permalinks import slug_from
+from laojia_feed.model import Article, Warn
+from laojia_feed.read.permalinks import slug_from
 
 #: Longest folder name, in UTF-8 bytes (file systems allow 255; the hash suffix needs room).
 MAX_FOLDER_BYTES = 120

@@ -36,8 +36,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from . import __version__, fileflags
-from .model import FieldError
+from laojia_feed import __version__, fileflags
+from laojia_feed.model import FieldError
 
 __all__ = [
     "PreviewServer",

@@ -17,7 +17,7 @@ import json
 import re
 from typing import Any
 
-from laojia_feed.formats._common import (
+from laojia_feed.feeds.formats._common import (
     Parts,
     clean_document,
     clean_item,
@@ -125,7 +125,7 @@ def _clean_utf8(text: str) -> bytes | None:
     """Serialized JSON in UTF-8, or None when it holds a character XML forbids.
 
     The same answer as scanning the text for every forbidden character, raw
-    (:func:`laojia_feed.text.has_forbidden`, a regex over every character) or escaped
+    (:func:`laojia_feed.xmlchars.has_forbidden`, a regex over every character) or escaped
     (:func:`_escapes_control`), at a fraction of the cost, because of what
     ``json.dumps`` writes: every control character below U+0020 is escaped, so the
     only forbidden characters left raw are lone surrogates, exactly what strict UTF-8

@@ -23,7 +23,7 @@ from laojia_feed.model import (
     Rendered,
     Site,
 )
-from laojia_feed.text import strip_forbidden
+from laojia_feed.xmlchars import strip_forbidden
 
 #: What the ``generator`` element names.
 GENERATOR_NAME = "laojia-feed"
@@ -173,7 +173,7 @@ def normalize_time(moment: datetime) -> datetime:
 def rfc3339(moment: datetime) -> str:
     """``2021-12-09T11:10:27+08:00``: Atom and JSON Feed dates.
 
-    The same text as :func:`laojia_feed.dates.format_rfc3339` of the normalized time,
+    The same text as :func:`laojia_feed.read.dates.format_rfc3339` of the normalized time,
     without its checks and conversions, which a normalized time never needs: it is
     aware, has no microseconds (``isoformat`` then writes whole seconds) and an offset
     of whole minutes (no seconds in the offset); a zero offset, which
@@ -186,7 +186,7 @@ def rfc3339(moment: datetime) -> str:
 def rfc822(moment: datetime) -> str:
     """``Thu, 09 Dec 2021 11:10:27 +0800``: RSS dates, English names whatever the locale.
 
-    The same text as :func:`laojia_feed.dates.format_rfc822` (``email.utils.
+    The same text as :func:`laojia_feed.read.dates.format_rfc822` (``email.utils.
     format_datetime``) of the normalized time, from its fields directly:
     ``format_datetime`` builds a time tuple and calls ``strftime("%z")``, several times
     the cost of one f-string. A normalized offset is whole minutes, so ``%z`` is

@@ -5,7 +5,7 @@ feedgen's traps (PITFALLS.md) and how this module avoids them:
 - items keep the document order: they are streamed into the channel in turn;
 - ``<channel><link>`` is the href of feedgen's *last* link: the self link goes first,
   the site URL last;
-- every date is written by :mod:`laojia_feed.dates` (English names, no locale
+- every date is written by :mod:`laojia_feed.read.dates` (English names, no locale
   switching, no clock); the channel ``lastBuildDate`` is ``doc.updated``;
 - plain author names go to ``dc:creator`` (``<author>`` wants an e-mail address);
 - the image goes to ``media:content`` + ``media:thumbnail`` (an ``<enclosure>`` needs
@@ -26,7 +26,7 @@ from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from laojia_feed.formats._common import (
+from laojia_feed.feeds.formats._common import (
     GENERATOR_NAME,
     GENERATOR_URI,
     GENERATOR_VERSION,
@@ -47,7 +47,7 @@ from laojia_feed.formats._common import (
     rfc3339,
     site_url,
 )
-from laojia_feed.formats._stream import (
+from laojia_feed.feeds.formats._stream import (
     cleaned_elements,
     entry_chunks,
     stream_document,
@@ -85,7 +85,7 @@ class _ChannelExtension:
     Items get no extension instance each: every item is a feedgen ``FeedEntry`` turned
     into its ``<item>`` by feedgen (``rss_entry``), then given our few extra elements
     directly (:func:`_item_element`), serialized and dropped
-    (:func:`~laojia_feed.formats._stream.stream_document`).
+    (:func:`~laojia_feed.feeds.formats._stream.stream_document`).
     """
 
     def __init__(self) -> None:

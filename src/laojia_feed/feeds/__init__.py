@@ -1,0 +1,1 @@
+"""The feeds: which posts go in which feed, the three formats, OPML and the stylesheet."""

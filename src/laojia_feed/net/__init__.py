@@ -1,0 +1,1 @@
+"""Every outgoing connection: the public-address guard, image checks and WebSub pings."""

@@ -1,0 +1,1 @@
+"""Rendering bodies: Markdown to HTML, sanitizing with allow-lists, summaries."""

@@ -1,0 +1,1 @@
+"""Writing the output folder: locked, atomic, never outside the folder."""
