@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from laojia_feed import Site, build
-from laojia_feed.build import OutputFile, Writer
 from laojia_feed.write import output
+from laojia_feed.write.writer import OutputFile, Writer
 
 POST = "---\ntitle: 第{n}篇\ndate: 2021-03-0{n} 10:00:00\ncategories: [生活]\n---\n正文 {n}\n"
 LOCK = output.build_lock
@@ -113,7 +113,7 @@ def test_writer_keeps_sizes_not_bytes(tmp_path: Path) -> None:
     with output.Staging(out) as staging:
         writer = Writer(staging)
         placed = writer.put(OutputFile("rss.xml", b"<rss/>", "rss", 0))
-        assert (placed.size, placed.data, placed.ticket) == (6, None, 0)
+        assert (placed.size, placed.digest, placed.ticket) == (6, None, 0)
         assert not (out / "rss.xml").exists()
         assert len(hidden(out)) == 1
     assert list(out.iterdir()) == []  # never committed: the temp file is gone

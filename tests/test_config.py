@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from laojia_feed.config import KEYS, load_config, parse_size
-from laojia_feed.model import Author, FieldError, OutputNames, Severity, Site
+from laojia_feed.model import Author, FieldError, OutputNames, RunOptions, Severity, Site
 
 FULL = """
 title = "老家"
@@ -94,7 +94,7 @@ def test_every_key_is_applied(tmp_path: Path) -> None:
     assert site.category_feeds and site.tag_feeds and site.archives
     assert (site.archive_size, site.stylesheet) == (30, "default")
     assert site.id_style == "jekyll"
-    assert (site.cache_dir, site.jobs) == (".cache/laojia-feed", 2)
+    assert config.run == RunOptions(cache_dir=".cache/laojia-feed", jobs=2)
 
 
 def test_every_key_in_the_table_appears_in_the_full_example() -> None:

@@ -16,10 +16,11 @@ import pytest
 from click.testing import CliRunner
 
 from feedcheck import parse_atom, parse_json, parse_rss
-from laojia_feed.build import build, build_from, likely_fit
+from laojia_feed import RunOptions, build, build_from, load_articles, load_deferred
 from laojia_feed.cli import commands as cli
+from laojia_feed.feeds.serialize import likely_fit
 from laojia_feed.model import Diagnostic, Severity, Site
-from laojia_feed.read.load import CHANGED, load_articles, load_deferred
+from laojia_feed.read.load import CHANGED
 from test_parallel import NOW, SITE, feeds, write_corpus
 
 
@@ -71,10 +72,10 @@ def test_the_reader_gives_back_exactly_the_bodies_a_full_load_has(corpus: Path) 
 def test_deferred_builds_equal_plain_builds(
     corpus: Path, tmp_path: Path, name: str, jobs: int
 ) -> None:
-    site = replace(SITES[name], jobs=jobs)
-    plain = build(corpus, tmp_path / "plain", site, now=NOW)
-    lean, reader = load_deferred(corpus, site, now=NOW)
-    deferred = build_from(lean, corpus, tmp_path / "lean", site, bodies=reader)
+    site, run = SITES[name], RunOptions(jobs=jobs)
+    plain = build(corpus, tmp_path / "plain", site, run=run, now=NOW)
+    lean, reader = load_deferred(corpus, site, run=run, now=NOW)
+    deferred = build_from(lean, corpus, tmp_path / "lean", site, run=run, bodies=reader)
     assert feeds(tmp_path / "lean") == feeds(tmp_path / "plain")
     assert shown(deferred.diagnostics, tmp_path / "lean") == shown(
         plain.diagnostics, tmp_path / "plain"
@@ -95,7 +96,7 @@ def test_the_cli_loads_without_bodies_and_writes_the_same_feeds(
         deferred.append(str(posts))
         return real(posts, site, **kwargs)
 
-    monkeypatch.setattr("laojia_feed.read.load.load_deferred", spy)
+    monkeypatch.setattr("laojia_feed.api.load_deferred", spy)
     flags = ["--site-url", SITE.url, "--title", SITE.title, "--timezone", SITE.timezone]
     args = ["build", str(corpus), "--out", str(tmp_path / "cli"), *flags, "--budget", "6000"]
     result = CliRunner().invoke(cli.cli, args)
@@ -107,17 +108,17 @@ def test_the_cli_loads_without_bodies_and_writes_the_same_feeds(
 def test_the_cache_keeps_no_body_and_a_cached_build_equals_a_plain_one(
     corpus: Path, tmp_path: Path
 ) -> None:
-    site = replace(SITE, cache_dir=str(tmp_path / "cache"), budget=None)
-    plain = build(corpus, tmp_path / "plain", replace(site, cache_dir=None), now=NOW)
+    site, cached = replace(SITE, budget=None), RunOptions(cache_dir=str(tmp_path / "cache"))
+    plain = build(corpus, tmp_path / "plain", site, now=NOW)
     for run in ("first", "cached"):  # parsed and cached, then every post from the cache
-        lean, reader = load_deferred(corpus, site, now=NOW)
+        lean, reader = load_deferred(corpus, site, run=cached, now=NOW)
         assert all(a.body == "" for a in lean.articles), run
-        build_from(lean, corpus, tmp_path / run, site, bodies=reader)
+        build_from(lean, corpus, tmp_path / run, site, run=cached, bodies=reader)
         assert feeds(tmp_path / run) == feeds(tmp_path / "plain"), run
-    (cached,) = (tmp_path / "cache").glob("posts-*")
-    assert "第二段".encode() not in cached.read_bytes()  # the cache holds no body
-    full = load_articles(corpus, site, now=NOW)  # the library's load reads them back
-    assert full.articles == load_articles(corpus, replace(site, cache_dir=None), now=NOW).articles
+    (stored,) = (tmp_path / "cache").glob("posts-*")
+    assert "第二段".encode() not in stored.read_bytes()  # the cache holds no body
+    full = load_articles(corpus, site, run=cached, now=NOW)  # the library reads them back
+    assert full.articles == load_articles(corpus, site, now=NOW).articles
     assert plain.ok is False  # broken.md and bad-date.md, also in the cached loads
     assert [d.message for d in full.errors] == [d.message for d in plain.load.errors]
 
@@ -125,29 +126,32 @@ def test_the_cache_keeps_no_body_and_a_cached_build_equals_a_plain_one(
 def test_a_cached_post_edited_without_a_new_identity_is_caught_by_its_checksum(
     corpus: Path, tmp_path: Path
 ) -> None:
-    site = replace(SITE, cache_dir=str(tmp_path / "cache"))
-    load_deferred(corpus, site, now=NOW)
+    site, cached = SITE, RunOptions(cache_dir=str(tmp_path / "cache"))
+    load_deferred(corpus, site, run=cached, now=NOW)
     post = corpus / "crlf.html"
     data = post.read_bytes()
     info = post.stat()
     post.write_bytes(data.replace("第一段".encode(), "第三段".encode()))  # same size
     os.utime(post, ns=(info.st_atime_ns, info.st_mtime_ns))  # same identity
-    full = load_articles(corpus, site, now=NOW)
+    full = load_articles(corpus, site, run=cached, now=NOW)
     assert [(d.path, d.field, d.message) for d in full.errors if d.field == "file"] == [
         (f"{corpus}/crlf.html", "file", CHANGED)
     ]
     assert all(a.source_path != "crlf.html" for a in full.articles)
 
 
-@pytest.mark.parametrize("site", [SITE, replace(SITE, budget=None, jobs=2)], ids=["1", "2"])
+@pytest.mark.parametrize(
+    ("site", "jobs"), [(SITE, None), (replace(SITE, budget=None), 2)], ids=["1", "2"]
+)
 def test_a_post_edited_during_the_build_is_left_out_with_an_error(
-    corpus: Path, tmp_path: Path, site: Site
+    corpus: Path, tmp_path: Path, site: Site, jobs: int | None
 ) -> None:
-    lean, reader = load_deferred(corpus, site, now=NOW)
+    run = RunOptions(jobs=jobs)
+    lean, reader = load_deferred(corpus, site, run=run, now=NOW)
     newest = lean.articles[0]
     edited = corpus / newest.source_path
     edited.write_text(edited.read_text(encoding="utf-8") + "<p>新加的</p>\n", encoding="utf-8")
-    result = build_from(lean, corpus, tmp_path / "out", site, bodies=reader)
+    result = build_from(lean, corpus, tmp_path / "out", site, run=run, bodies=reader)
     errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
     assert [(d.path, d.field, d.message) for d in errors] == [
         (f"{corpus}/{newest.source_path}", "file", CHANGED)

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hostile import make_posts
+from laojia_feed import load_articles
 from laojia_feed.model import BodyFormat, Site
-from laojia_feed.read.load import load_articles
 from laojia_feed.render import sanitize as html_module
 from laojia_feed.xmlchars import one_line, strip_forbidden
 from test_hostile import CASES

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_all_is_exactly_the_public_names() -> None:
-    public = {name for name in vars(laojia_feed) if not name.startswith("_")}
+    public = {name for name in dir(laojia_feed) if not name.startswith("_")}
     modules = {name for name in public if type(getattr(laojia_feed, name)).__name__ == "module"}
     assert set(laojia_feed.__all__) - {"__version__"} == public - modules
     assert sorted(laojia_feed.__all__) == laojia_feed.__all__

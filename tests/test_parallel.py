@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from laojia_feed import parallel
-from laojia_feed.build import build
+from laojia_feed import RunOptions, build, load_articles, parallel
 from laojia_feed.model import Site
-from laojia_feed.read.load import load_articles
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 SITE = Site(url="https://blog.example.org/", title="老家", timezone="Asia/Shanghai")
@@ -89,8 +87,8 @@ def test_map_chunks_keeps_order_and_reports_progress(jobs: int) -> None:
 
 def test_parallel_load_equals_single_process_load(tmp_path: Path) -> None:
     write_corpus(tmp_path / "posts")
-    one = load_articles(tmp_path / "posts", replace(SITE, jobs=1), now=NOW)
-    two = load_articles(tmp_path / "posts", replace(SITE, jobs=2), now=NOW)
+    one = load_articles(tmp_path / "posts", SITE, run=RunOptions(jobs=1), now=NOW)
+    two = load_articles(tmp_path / "posts", SITE, run=RunOptions(jobs=2), now=NOW)
     assert one == two
     assert one.errors and one.excluded and len(one.articles) > 40
 
@@ -100,8 +98,9 @@ def test_parallel_build_is_byte_identical(tmp_path: Path, budget: int | None) ->
     write_corpus(tmp_path / "posts")
     results = []
     for jobs in (1, 2, 4):
-        site = replace(SITE, jobs=jobs, budget=budget, category_feeds=True)
-        results.append(build(tmp_path / "posts", tmp_path / f"out{jobs}", site, now=NOW))
+        site = replace(SITE, budget=budget, category_feeds=True)
+        out = tmp_path / f"out{jobs}"
+        results.append(build(tmp_path / "posts", out, site, run=RunOptions(jobs=jobs), now=NOW))
     outputs = [feeds(tmp_path / f"out{jobs}") for jobs in (1, 2, 4)]
     assert outputs[0] == outputs[1] == outputs[2]
     assert {"rss.xml", "atom.xml", "feed.json", "feeds.opml"} < set(outputs[0])

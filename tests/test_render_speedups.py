@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from laojia_feed.build import build
+from laojia_feed import RunOptions, build
 from laojia_feed.model import Site
 from laojia_feed.render import sanitize as html
 
@@ -97,9 +97,10 @@ def test_bodies_rendered_on_two_processes_give_the_same_build(tmp_path: Path) ->
     posts = _posts(tmp_path)
     results = []
     for jobs in (1, 2):
-        site = Site(url="https://example.com/", budget=None, jobs=jobs, category_feeds=True)
+        site = Site(url="https://example.com/", budget=None, category_feeds=True)
         out = tmp_path / f"out{jobs}"
-        result = build(posts, out, site, now=datetime(2022, 1, 1, tzinfo=UTC))
+        when = datetime(2022, 1, 1, tzinfo=UTC)
+        result = build(posts, out, site, run=RunOptions(jobs=jobs), now=when)
         files = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
         results.append((files, result.diagnostics))
     assert len(results[0][0]) > 3

@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 
 from feedcheck import parse_atom, parse_json, parse_rss
-from laojia_feed.build import build_from
+from laojia_feed import RunOptions, build_from, load_deferred
 from laojia_feed.model import BuildResult, Severity, Site
-from laojia_feed.read.load import CHANGED, load_deferred
+from laojia_feed.read.load import CHANGED
 from test_deferred import shown
 from test_parallel import NOW, SITE, feeds, write_corpus
 
-BUILD = sys.modules["laojia_feed.build"]
+BUILD = sys.modules["laojia_feed.pipeline"]
 STREAM_FEED = BUILD.stream_feed
 
 EVERYTHING = replace(SITE, budget=None, limit=None)
@@ -38,7 +38,13 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def built(
-    corpus: Path, out: Path, site: Site, monkeypatch: pytest.MonkeyPatch, *, streamed: bool
+    corpus: Path,
+    out: Path,
+    site: Site,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    streamed: bool,
+    jobs: int | None = None,
 ) -> tuple[BuildResult, list[Any]]:
     """A build, through the streamed path or (``streamed=False``) the whole-document one;
     what ``stream_feed`` returned each time it was called."""
@@ -49,8 +55,9 @@ def built(
         return answers[-1]
 
     monkeypatch.setattr(BUILD, "stream_feed", spy)
-    lean, reader = load_deferred(corpus, site, now=NOW)
-    return build_from(lean, corpus, out, site, bodies=reader), answers
+    run = RunOptions(jobs=jobs)
+    lean, reader = load_deferred(corpus, site, run=run, now=NOW)
+    return build_from(lean, corpus, out, site, run=run, bodies=reader), answers
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -58,9 +65,11 @@ def built(
 def test_a_streamed_feed_is_the_whole_document_feed(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int, stylesheet: str
 ) -> None:
-    site = replace(EVERYTHING, jobs=jobs, stylesheet=stylesheet)
-    whole, _ = built(corpus, tmp_path / "whole", site, monkeypatch, streamed=False)
-    streamed, answers = built(corpus, tmp_path / "streamed", site, monkeypatch, streamed=True)
+    site = replace(EVERYTHING, stylesheet=stylesheet)
+    whole, _ = built(corpus, tmp_path / "whole", site, monkeypatch, streamed=False, jobs=jobs)
+    streamed, answers = built(
+        corpus, tmp_path / "streamed", site, monkeypatch, streamed=True, jobs=jobs
+    )
     assert answers and answers[0] is not None  # the streamed path did the work
     assert feeds(tmp_path / "streamed") == feeds(tmp_path / "whole")
     assert shown(streamed.diagnostics, tmp_path / "streamed") == shown(
@@ -90,8 +99,9 @@ def test_an_unchanged_streamed_feed_is_not_replaced(
 def test_a_post_edited_while_streaming_falls_back_and_is_reported(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
-    site = replace(EVERYTHING, jobs=jobs)
-    lean, reader = load_deferred(corpus, site, now=NOW)
+    site = EVERYTHING
+    run = RunOptions(jobs=jobs)
+    lean, reader = load_deferred(corpus, site, run=run, now=NOW)
     edited = corpus / lean.articles[5].source_path
     edited.write_text(edited.read_text(encoding="utf-8") + "<p>改</p>\n", encoding="utf-8")
     answers: list[Any] = []
@@ -101,7 +111,7 @@ def test_a_post_edited_while_streaming_falls_back_and_is_reported(
         return answers[-1]
 
     monkeypatch.setattr(BUILD, "stream_feed", spy)
-    result = build_from(lean, corpus, tmp_path / "out", site, bodies=reader)
+    result = build_from(lean, corpus, tmp_path / "out", site, run=run, bodies=reader)
     assert answers == [None]  # abandoned: the whole-document path wrote the feeds
     errors = [(d.path, d.message) for d in result.diagnostics if d.severity is Severity.ERROR]
     assert errors == [(f"{corpus}/{lean.articles[5].source_path}", CHANGED)]

@@ -11,13 +11,22 @@ import json
 import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from laojia_feed import urls
-from laojia_feed.model import Author, Diagnostic, FieldError, OutputNames, Severity, Site
+from laojia_feed.generators.detect import detect_site
+from laojia_feed.model import (
+    Author,
+    Diagnostic,
+    FieldError,
+    OutputNames,
+    RunOptions,
+    Severity,
+    Site,
+)
 from laojia_feed.read import dates
 
 #: The config file looked for in the current folder and next to the posts folder.
@@ -197,9 +206,10 @@ def _outputs(raw: object) -> OutputNames:
 
 @dataclass(frozen=True, slots=True)
 class Key:
-    """One configuration key: the Site attribute it sets and its parser."""
+    """One configuration key: the attribute it sets and its parser."""
 
-    #: Attribute of :class:`~laojia_feed.model.Site`.
+    #: Attribute of :class:`~laojia_feed.model.Site` (or of
+    #: :class:`~laojia_feed.model.RunOptions`, for the keys in :data:`RUN_KEYS`).
     attr: str
     #: Turns the raw TOML value into the attribute's value; raises FieldError.
     parse: Callable[[object], Any]
@@ -240,9 +250,14 @@ KEYS: Mapping[str, Key] = MappingProxyType(
 )  # fmt: skip
 
 
+#: The keys that say how a run executes (:class:`~laojia_feed.model.RunOptions`), not
+#: what the feeds say.
+RUN_KEYS = frozenset({"cache_dir", "jobs"})
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
-    """The site settings and where they came from."""
+    """The site settings, the run options, and where they came from."""
 
     #: The resulting site.
     site: Site
@@ -252,6 +267,8 @@ class Config:
     diagnostics: tuple[Diagnostic, ...]
     #: The posts folder, when it differs from the one given (a Hexo/Hugo/Jekyll site root).
     posts: Path | None = None
+    #: Processes and the incremental cache.
+    run: RunOptions = field(default_factory=RunOptions)
 
     @property
     def ok(self) -> bool:
@@ -260,7 +277,8 @@ class Config:
 
 
 def apply(site: Site, data: Mapping[str, object], source: str) -> tuple[Site, list[Diagnostic]]:
-    """Apply a mapping of config keys to ``site``; every bad key is reported, the rest apply."""
+    """Apply a mapping of config keys to ``site``; every bad key is reported, the rest apply
+    (run keys are left to :func:`apply_run`)."""
     changes: dict[str, Any] = {}
     problems: list[Diagnostic] = []
     for key, raw in data.items():
@@ -271,10 +289,25 @@ def apply(site: Site, data: Mapping[str, object], source: str) -> tuple[Site, li
             )
             continue
         try:
-            changes[spec.attr] = spec.parse(raw)
+            value = spec.parse(raw)
         except FieldError as problem:
             problems.append(Diagnostic(source, key, str(problem)))
+            continue
+        if key not in RUN_KEYS:
+            changes[spec.attr] = value
     return replace(site, **changes), problems
+
+
+def apply_run(run: RunOptions, data: Mapping[str, object]) -> RunOptions:
+    """Apply the run keys of a mapping of config keys to ``run`` (:func:`apply` reports
+    their problems)."""
+    changes: dict[str, Any] = {}
+    for key in RUN_KEYS & data.keys():
+        try:
+            changes[KEYS[key].attr] = KEYS[key].parse(data[key])
+        except FieldError:
+            continue
+    return replace(run, **changes)
 
 
 def read_table(path: Path) -> Mapping[str, object]:
@@ -322,6 +355,7 @@ def load_config(
     """
     source = path or find_config(search)
     site = base or Site()
+    run = RunOptions()
     problems: list[Diagnostic] = []
     if source is not None:
         try:
@@ -329,9 +363,11 @@ def load_config(
         except FieldError as problem:
             return Config(site, source, (Diagnostic(str(source), "file", str(problem)),))
         site, problems = apply(site, table, str(source))
+        run = apply_run(run, table)
     if overrides:
         site, flag_problems = apply(site, overrides, "command line")
         problems.extend(flag_problems)
+        run = apply_run(run, overrides)
     unreachable = None if site.is_placeholder else urls.is_safe_public_url(site.url)
     if unreachable is not None:
         problems.append(
@@ -352,7 +388,7 @@ def load_config(
                 Severity.WARNING,
             )
         )
-    return Config(site, source, tuple(problems))
+    return Config(site, source, tuple(problems), run=run)
 
 
 def _toml_value(value: object) -> str:
@@ -392,6 +428,7 @@ _EXAMPLES: Mapping[str, str] = MappingProxyType(
 def template() -> str:
     """A commented ``laojia-feed.toml`` with every key and its default (``laojia-feed init``)."""
     site = Site()
+    run = RunOptions()
     lines = [
         "# laojia-feed configuration. Every key is optional; flags override this file.",
         "# Reference: the Configuration section of laojia-feed's README.",
@@ -400,7 +437,7 @@ def template() -> str:
     for key, spec in KEYS.items():
         if key == "outputs":
             continue
-        default = getattr(site, spec.attr)
+        default = getattr(run if key in RUN_KEYS else site, spec.attr)
         lines.append(f"# {spec.help}")
         if default is None:
             lines.append(f"# {key} = {_EXAMPLES.get(key, '(not set)')}")
@@ -427,8 +464,6 @@ def configure_run(
     gives the base settings (title, URL, permalinks...) and its posts folder is used;
     ``laojia-feed.toml`` there and flags still override.
     """
-    from laojia_feed.generators.detect import detect_site
-
     try:
         project = detect_site(posts)
     except FieldError as problem:

@@ -229,11 +229,6 @@ class Site:
     #: XSL stylesheet announced by the RSS and Atom feeds: an href, or ``"default"`` to
     #: ship laojia-feed's own as ``feed.xsl`` next to the feeds (None: no stylesheet).
     stylesheet: str | None = None
-    #: Folder of the opt-in incremental build cache (None: no cache; nothing is written
-    #: outside the output folder).
-    cache_dir: str | None = None
-    #: Processes for per-post work (None: automatic by size and cores; 1: in-process).
-    jobs: int | None = None
     #: Entry ids without an explicit ``id``: ``"permalink"`` (the post URL, as Hugo and
     #: hexo-generator-feed do) or ``"jekyll"`` (jekyll-feed's: URL folder + slug).
     id_style: str = "permalink"
@@ -242,6 +237,18 @@ class Site:
     def is_placeholder(self) -> bool:
         """True when no site URL was configured."""
         return self.url == PLACEHOLDER_SITE_URL
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How a run executes, as opposed to what the feeds say (:class:`Site`): never part of
+    the feeds' bytes, nor of what the cache compares."""
+
+    #: Processes for per-post work (None: automatic by size and cores; 1: in-process).
+    jobs: int | None = None
+    #: Folder of the opt-in incremental build cache (None: no cache; nothing is written
+    #: outside the output folder).
+    cache_dir: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +261,9 @@ class LoadResult:
     diagnostics: tuple[Diagnostic, ...] = ()
     #: Posts left out on purpose.
     excluded: tuple[Excluded, ...] = ()
+    #: When a cache store answered the load: a digest of every input (settings, each
+    #: post's bytes and outcome), which a build memo compares to skip an unchanged build.
+    inputs_digest: str | None = field(default=None, compare=False)
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

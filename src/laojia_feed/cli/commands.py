@@ -1,4 +1,8 @@
-"""The ``laojia-feed`` command: a thin click shell over :mod:`laojia_feed.build`.
+"""The ``laojia-feed`` command: a thin click shell over :mod:`laojia_feed.api`.
+
+Each command imports the pipeline when it runs (the imports inside the command
+functions), so that ``laojia-feed --help`` and ``--version`` load none of it: with
+``laojia_feed/__init__.py``, the only place where imports are deferred.
 
 Exit codes are decided in one place, :func:`exit_code`: 0 success (warnings
 allowed), 1 some posts had errors (the feeds were still written with the others),
@@ -252,27 +256,28 @@ def build(posts: Path, out: Path, ping: bool, check_thumbnails: bool, **flags: A
     POSTS is a folder of posts, or the root of a Hexo, Hugo or Jekyll site: then the
     site's own configuration gives the title, URL and permalinks, and its posts are read.
     """
-    from laojia_feed.build import build_from
+    from laojia_feed import api, cache
 
     config = _configure(posts, flags)
     used = config.posts or posts
     digest = None
-    if config.site.cache_dir is not None and not ping and not check_thumbnails:
+    if config.run.cache_dir is not None and not ping and not check_thumbnails:
         digest = _replay_unchanged(config, posts, used, out, flags)
     load, bodies = _load(config, used, flags)
     checker = _thumbnail_checker() if check_thumbnails else None
-    result = build_from(load, used, out, config.site, check_thumbnails=checker, bodies=bodies)
+    result = api.build_from(
+        load, used, out, config.site, run=config.run, check_thumbnails=checker, bodies=bodies
+    )
     diagnostics = config.diagnostics + result.all_diagnostics
     if ping:
         diagnostics += _ping(result, config.site)
     announce(diagnostics, flags, summary_line(load, result, out))
-    if digest is not None:
-        from laojia_feed import cache
-
+    if digest is not None and config.run.cache_dir is not None:
         unchanged = replace(result, feeds=tuple(replace(f, changed=False) for f in result.feeds))
         summary = summary_line(load, unchanged, out)
+        folder = Path(config.run.cache_dir)
         cache.remember_run(
-            config.site, str(used), str(out), digest, load, result.all_diagnostics, summary
+            folder, str(used), str(out), digest, load, result.all_diagnostics, summary
         )
     sys.exit(exit_code(diagnostics))
 
@@ -295,7 +300,7 @@ def _replay_unchanged(
     )
     if digest is None:
         return None
-    known = cache.replay_run(config.site, str(used), str(out), digest)
+    known = cache.replay_run(Path(config.run.cache_dir or "."), str(used), str(out), digest)
     if known is None:
         return digest
     diagnostics = config.diagnostics + known[0]
@@ -326,10 +331,10 @@ def _configure(posts: Path, flags: Mapping[str, Any]) -> Config:
 def _load(config: Config, posts: Path, flags: Mapping[str, Any]) -> tuple[LoadResult, BodyReader]:
     """Every post under ``posts`` without its body (and the reader that gives the bodies
     back when they are rendered), with a progress bar."""
-    from laojia_feed.read.load import load_deferred
+    from laojia_feed import api
 
     with Progress(enabled=verbosity(flags) >= 0 and flags["style"] == "text") as progress:
-        return load_deferred(posts, config.site, progress=progress)
+        return api.load_deferred(posts, config.site, run=config.run, progress=progress)
 
 
 def announce(diagnostics: Sequence[Diagnostic], flags: Mapping[str, Any], summary: str) -> None:
@@ -412,15 +417,15 @@ def _rebuilder(posts: Path, out: Path, flags: Mapping[str, Any]) -> Callable[[],
     """What ``serve --watch`` runs on every change: configure, load, build, report."""
 
     def rebuild() -> None:
-        from laojia_feed.build import build_from
-        from laojia_feed.read.load import load_deferred
+        from laojia_feed import api
 
         config = configure(posts, flags)
         if not config.ok:
             report(config.diagnostics, flags["style"], verbosity(flags))
             return
-        load, bodies = load_deferred(config.posts or posts, config.site)
-        result = build_from(load, config.posts or posts, out, config.site, bodies=bodies)
+        used = config.posts or posts
+        load, bodies = api.load_deferred(used, config.site, run=config.run)
+        result = api.build_from(load, used, out, config.site, run=config.run, bodies=bodies)
         diagnostics = config.diagnostics + result.all_diagnostics
         announce(diagnostics, flags, summary_line(load, result, out))
 
@@ -450,7 +455,7 @@ def init(path: Path, force: bool) -> None:
 @site_options
 def links(posts: Path, **flags: Any) -> None:
     """Print <link rel="alternate"> tags for the site's HTML <head>."""
-    from laojia_feed.build import enabled_formats, feed_urls
+    from laojia_feed.feeds.plan import enabled_formats, feed_urls
 
     config = configure(posts, flags)
     if not config.ok:

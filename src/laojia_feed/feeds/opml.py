@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lxml import etree
+
 from laojia_feed.xmlchars import strip_forbidden
 
 #: File name of the index inside the output folder.
@@ -45,8 +47,6 @@ def _clean(text: str) -> str:
 
 def render_opml(title: str, feeds: Sequence[Outline], groups: Sequence[Group] = ()) -> bytes:
     """The OPML 2.0 document listing ``feeds``, then each non-empty group as a folder."""
-    from lxml import etree
-
     root = etree.Element("opml", version="2.0")
     head = etree.SubElement(root, "head")
     etree.SubElement(head, "title").text = _clean(title)

@@ -17,8 +17,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from functools import partial
 from pathlib import Path
-from typing import TypeAlias
+from typing import Protocol, TypeAlias
 
+from laojia_feed import parallel
 from laojia_feed.model import (
     Article,
     Diagnostic,
@@ -30,7 +31,8 @@ from laojia_feed.model import (
     Site,
     Warn,
 )
-from laojia_feed.read import dates, decode, discover
+from laojia_feed.read import article as fields
+from laojia_feed.read import dates, decode, discover, frontmatter
 
 #: Where the body of a post loaded without it starts in its decoded text, and the size
 #: and CRC-32 of the post's bytes when its metadata was read: ``(start, size, crc)``.
@@ -180,10 +182,6 @@ def load_post(
 ) -> Outcome:
     """Read, decode, split and validate one post file (without its body: see
     :class:`BodyReader`)."""
-    # here: a rebuild answered by the cache never needs them
-    from laojia_feed.read import article as fields
-    from laojia_feed.read import frontmatter
-
     if found.draft:
         return Outcome(excluded=Exclusion.DRAFT)
     if found.relpath.rsplit("/", 1)[-1].startswith("_index."):
@@ -256,6 +254,23 @@ def load_posts(
         ]
 
 
+#: Loads the posts a store cannot answer: each file's outcome, in order.
+LoadAll: TypeAlias = Callable[[Sequence[discover.Found]], list[Outcome]]
+
+
+class PostStore(Protocol):
+    """Outcomes kept from earlier loads, reused for unchanged posts: the load side of the
+    incremental cache (:class:`laojia_feed.cache.Cache` implements it). A stored outcome
+    never holds a body: its article always points to its file (a :data:`BodySpan`)."""
+
+    def outcomes(
+        self, files: Sequence[discover.Found], posts: str, site: Site, load_all: LoadAll
+    ) -> tuple[list[Outcome], str]:
+        """Every file's outcome, in order (``load_all`` for those it cannot answer, without
+        their bodies), and a digest of every input, for :attr:`LoadResult.inputs_digest`."""
+        ...
+
+
 def post_outcomes(
     files: Sequence[discover.Found],
     posts: str,
@@ -263,23 +278,22 @@ def post_outcomes(
     now: datetime,
     progress: Callable[[int, int], None] | None = None,
     defer_bodies: bool = False,
-) -> list[Outcome]:
-    """The outcome of every file, in order: from the cache when ``site.cache_dir`` is set
-    (which keeps no body: its outcomes always point to their bodies), on every core for
-    large folders (see :mod:`~laojia_feed.parallel`)."""
+    *,
+    jobs: int | None = None,
+    store: PostStore | None = None,
+) -> tuple[list[Outcome], str | None]:
+    """The outcome of every file, in order, on every core for large folders (see
+    :mod:`~laojia_feed.parallel`), and the inputs' digest when ``store`` answered (whose
+    outcomes always point to their bodies)."""
 
     def load_all(todo: Sequence[discover.Found], defer: bool = False) -> list[Outcome]:
-        from laojia_feed import parallel  # here: a rebuild answered by the cache never needs it
-
         work = partial(load_posts, posts=posts, site=site, now=now, defer_bodies=defer)
         with collector_paused():  # also while other processes' results are unpickled here
-            return parallel.map_chunks(work, todo, jobs=site.jobs, progress=progress)
+            return parallel.map_chunks(work, todo, jobs=jobs, progress=progress)
 
-    if site.cache_dir is None:
-        return load_all(files, defer_bodies)
-    from laojia_feed import cache
-
-    return cache.cached_outcomes(files, posts, site, now, partial(load_all, defer=True))
+    if store is None:
+        return load_all(files, defer_bodies), None
+    return store.outcomes(files, posts, site, partial(load_all, defer=True))
 
 
 def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
@@ -307,36 +321,21 @@ def unique_ids(
     return kept, problems
 
 
-def load_articles(
+def load(
     posts: str | Path,
-    site: Site | None = None,
+    site: Site,
     *,
     now: datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> LoadResult:
-    """Load every post under ``posts``: valid Articles newest first, plus every problem.
-
-    ``progress(done, total)`` is called as posts are read (for a progress bar).
-    Never raises for bad input: a missing folder or an unknown time zone is an
-    error diagnostic in the result.
-    """
-    return _load(posts, site or Site(), now or datetime.now(UTC), progress, defer=False)[0]
-
-
-def load_deferred(
-    posts: str | Path,
-    site: Site | None = None,
-    *,
-    now: datetime | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    defer: bool = False,
+    jobs: int | None = None,
+    store: PostStore | None = None,
 ) -> tuple[LoadResult, BodyReader]:
-    """:func:`load_articles` without the bodies: every Article's ``body`` is empty until
-    the reader gives it back (for :func:`~laojia_feed.build.build_from`'s ``bodies``).
-
-    For a build: a post's body is read when it is rendered, so 50k bodies are never all
-    held in memory, and those that never reach a feed are not kept at all.
-    """
-    return _load(posts, site or Site(), now or datetime.now(UTC), progress, defer=True)
+    """Load every post under ``posts``: valid Articles newest first, plus every problem, and
+    the reader of the bodies left out (``defer``: every Article's ``body`` is empty until the
+    reader gives it back). See :func:`laojia_feed.load_articles` and
+    :func:`laojia_feed.load_deferred`, which wire the run options in."""
+    return _load(posts, site, now or datetime.now(UTC), progress, defer, jobs, store)
 
 
 def _load(
@@ -344,8 +343,9 @@ def _load(
     site: Site,
     now: datetime,
     progress: Callable[[int, int], None] | None,
-    *,
     defer: bool,
+    jobs: int | None,
+    store: PostStore | None,
 ) -> tuple[LoadResult, BodyReader]:
     try:
         dates.resolve_timezone(site.timezone)  # checked once here; each chunk resolves it
@@ -359,7 +359,9 @@ def _load(
     excluded = [replace(e, path=display_path(posts, e.path)) for e in found.excluded]
     loaded: list[tuple[str, Article]] = []
     refs: dict[str, BodyRef] = {}
-    outcomes = post_outcomes(found.files, str(posts), site, now, progress, defer)
+    outcomes, digest = post_outcomes(
+        found.files, str(posts), site, now, progress, defer, jobs=jobs, store=store
+    )
     for item, outcome in zip(found.files, outcomes, strict=True):
         display = display_path(posts, item.relpath)
         diagnostics.extend(outcome.diagnostics)
@@ -382,9 +384,6 @@ def _load(
         articles=newest_first(kept),
         diagnostics=tuple(diagnostics + clashes),
         excluded=tuple(excluded),
+        inputs_digest=digest,
     )
-    if site.cache_dir is not None:
-        from laojia_feed import cache
-
-        cache.bind(outcomes, result)
     return result, BodyReader(refs)

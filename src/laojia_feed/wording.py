@@ -1,0 +1,40 @@
+"""How messages name things, in one wording everywhere: a value's type, a size in bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, time
+
+_KIB = 1024
+_MIB = 1024 * 1024
+
+
+def describe_type(value: object) -> str:
+    """A value's type as an author would name it: ``a list``, ``a mapping``, ``true/false``,
+    ``a number``, ``a text value``, ``a date``, ``a time of day without a date``."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a text value"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, datetime | date):
+        return "a date"
+    if isinstance(value, time):
+        return "a time of day without a date"
+    if isinstance(value, bytes | bytearray):
+        return "bytes"
+    return f"a value of type {type(value).__name__}"
+
+
+def size_text(size: int) -> str:
+    """A byte count for a message: ``12 bytes``, ``3.5 KiB``, ``20.0 MiB``."""
+    if size >= _MIB:
+        return f"{size / _MIB:.1f} MiB"
+    if size >= _KIB:
+        return f"{size / _KIB:.1f} KiB"
+    return f"{size} bytes"
