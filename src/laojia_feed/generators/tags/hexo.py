@@ -239,4 +239,9 @@ TAGS: dict[str, Handler] = {
     "vimeo": _embed("vimeo"),
 }
 
-DIALECT = Dialect(HEXO, TAGS, ends, variable, frozenset({"raw"}), hexo_code)
+#: The tags that take content.
+PAIRED = frozenset({"blockquote", "quote", "pullquote", "codeblock", "code", "raw"})
+
+DIALECT = Dialect(
+    HEXO, TAGS, ends, variable, frozenset({"raw"}), frozenset(TAGS) - PAIRED, hexo_code
+)

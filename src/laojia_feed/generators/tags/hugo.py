@@ -118,4 +118,4 @@ TAGS: dict[str, Handler] = {
     "gist": _embed("gist", "user"),
 }
 
-DIALECT = Dialect(HUGO, TAGS, ends, comment)
+DIALECT = Dialect(HUGO, TAGS, ends, comment, single=frozenset(TAGS) - {"highlight", "details"})

@@ -135,4 +135,6 @@ def ends(token: Token) -> str | None:
     return name[3:] if name.startswith("end") and len(name) > 3 else None
 
 
-DIALECT = Dialect(JEKYLL, TAGS, ends, output, frozenset({"raw", "comment"}))
+DIALECT = Dialect(
+    JEKYLL, TAGS, ends, output, frozenset({"raw", "comment"}), frozenset({"post_url", "link"})
+)

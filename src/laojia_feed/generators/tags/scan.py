@@ -126,12 +126,15 @@ def unterminated(text: str, kinds: Collection[str]) -> Iterator[str]:
             yield opener
 
 
-def pair(tokens: list[Token], closes: Callable[[Token], str | None]) -> dict[int, int]:
+def pair(
+    tokens: list[Token], closes: Callable[[Token], str | None], single: Collection[str] = ()
+) -> dict[int, int]:
     """Match openers with ends: ``{index of opener: index of its end}``.
 
     ``closes(token)`` names the tag a token ends (``endraw`` → ``raw``), or None. An end
     closes the nearest open tag of its name; the tags opened after it stay single. An end
-    with nothing to close is ignored. Only tags whose name some end names can open a pair.
+    with nothing to close is ignored. Only tags whose name some end names, and that are not
+    known to be ``single``, can open a pair.
     """
     ends = {name for token in tokens if (name := closes(token))}
     stack: list[int] = []
@@ -151,7 +154,7 @@ def pair(tokens: list[Token], closes: Callable[[Token], str | None]) -> dict[int
                 if top_name == name:
                     pairs[top] = index
                     break
-        elif token.name in ends and not token.self_closing:
+        elif token.name in ends and not token.self_closing and token.name not in single:
             stack.append(index)
             open_count[token.name] = open_count.get(token.name, 0) + 1
     return pairs

@@ -30,6 +30,8 @@ class Dialect:
     other: Callable[[Token, TagContext, Report], str]
     #: Paired tags whose content is kept as written, its tags unexpanded.
     literal: frozenset[str] = field(default_factory=frozenset)
+    #: Built-in tags that never take content (an ``end`` of theirs ends nothing).
+    single: frozenset[str] = field(default_factory=frozenset)
     #: Ranges in which no tag is read (Hexo: code).
     code: Callable[[str], list[tuple[int, int]]] = _no_code
 
@@ -42,7 +44,7 @@ def expand_with(dialect: Dialect, text: str, ctx: TagContext) -> Expanded:
     report = Report()
     for opener in unterminated(text, dialect.kinds):
         report.problem(f"{opener} is never closed: kept as text")
-    walker = _Walker(tokens, pair(tokens, dialect.closes), dialect, ctx, report)
+    walker = _Walker(tokens, pair(tokens, dialect.closes, dialect.single), dialect, ctx, report)
     expanded = walker.render(0, len(tokens), 0)
     return Expanded(expanded, dict(report.unknown), tuple(report.problems))
 
