@@ -12,6 +12,7 @@ import pytest
 from helpers import within
 from laojia_feed.generators.tags import Expanded, TagContext, expand
 from laojia_feed.generators.tags.code import fenced_blocks, hexo_code
+from laojia_feed.generators.tags.refs import Targets
 from laojia_feed.generators.tags.scan import HUGO, pair, scan, split_words
 
 URLS = {
@@ -385,3 +386,20 @@ def test_fences_need_the_same_closing_fence() -> None:
 def test_fences_in_lists_and_quotes() -> None:
     text = "- ```\n  {% a %}\n  ```\n> ```\n> {% b %}\n> ```\n"
     assert hexo_code(text) == [(0, len(text) // 2), (len(text) // 2, len(text))]
+
+
+def test_targets_name_posts_the_way_each_generator_does() -> None:
+    posts = [("folder/b.md", "https://x.org/b/", "B 篇"), ("b.md", "https://x.org/other/", "O")]
+    hexo_targets = Targets.of(posts, "hexo")
+    assert hexo_targets.url("folder/b") == "https://x.org/b/"
+    assert hexo_targets.url("b") == "https://x.org/other/"
+    assert hexo_targets.url("B 篇") == "https://x.org/b/"
+    assert hexo_targets.title("b") == "O"
+    jekyll_targets = Targets.of([("2021-01-02-b.md", "https://x.org/b.html", "B")], "jekyll")
+    assert jekyll_targets.url("2021-01-02-b") == "https://x.org/b.html"
+    assert jekyll_targets.url("_posts/2021-01-02-b.md") == "https://x.org/b.html"
+    assert jekyll_targets.url("B") is None
+    hugo_targets = Targets.of([("posts/b/index.md", "https://x.org/posts/b/", "B")], "hugo")
+    for reference in ("posts/b", "/posts/b", "b", "posts/b/index.md", " b "):
+        assert hugo_targets.url(reference) == "https://x.org/posts/b/", reference
+    assert hugo_targets.url("index.md") is None

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from . import markup
 from .code import hexo_code
 from .model import Call, Handler, Report, TagContext
+from .refs import post_path
 from .scan import HEXO, Token, split_words
 from .values import lookup, printed, site_root
 from .walk import Dialect
@@ -58,15 +59,6 @@ def post_link(call: Call, ctx: TagContext, report: Report) -> str:
     text = " ".join(words) if words else title
     text = html.escape(text) if escape else text
     return markup.link(markup.with_fragment(markup.path_of(url), fragment), text, title)
-
-
-def post_path(call: Call, ctx: TagContext, report: Report) -> str:
-    words = split_words(call.token.args)
-    url = ctx.post_url(words[0]) if words else None
-    if url is None:
-        report.problem(f"{call.token.source}: no such post; dropped")
-        return ""
-    return markup.path_of(url)
 
 
 def _asset(words: list[str], ctx: TagContext, report: Report, source: str) -> str | None:

@@ -15,18 +15,10 @@ from collections.abc import Callable
 
 from . import markup
 from .model import Call, Handler, Report, TagContext
+from .refs import post_path
 from .scan import JEKYLL, Token, split_words
 from .values import lookup, printed
 from .walk import Dialect
-
-
-def _resolved(call: Call, ctx: TagContext, report: Report) -> str:
-    words = split_words(call.token.args)
-    url = ctx.post_url(words[0]) if words else None
-    if url is None:
-        report.problem(f"{call.token.source}: no such post or page; dropped")
-        return ""
-    return markup.path_of(url)
 
 
 def highlight(call: Call, ctx: TagContext, report: Report) -> str:
@@ -43,8 +35,8 @@ def _text(value: str) -> Callable[[Call, TagContext, Report], str]:
 
 
 TAGS: dict[str, Handler] = {
-    "post_url": _resolved,
-    "link": _resolved,
+    "post_url": post_path,
+    "link": post_path,
     "highlight": highlight,
     "raw": _text("raw"),
     "comment": _text(""),

@@ -19,6 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from .markup import path_of
+from .model import Call, Report, TagContext
+from .scan import split_words
+
 
 def keys(path: str, generator: str) -> tuple[str, ...]:
     """The references that name the post at ``path`` (relative to the content folder:
@@ -31,7 +35,9 @@ def keys(path: str, generator: str) -> tuple[str, ...]:
         return (without, pure.stem, f"_posts/{pure}")
     bundle = pure.stem in ("index", "_index")
     stem = str(pure.parent) if bundle else without
-    found = [str(pure), stem, pure.parent.name if bundle else pure.stem, pure.name]
+    found = (
+        [str(pure), stem, pure.parent.name] if bundle else [str(pure), stem, pure.stem, pure.name]
+    )
     return tuple(dict.fromkeys([*found, *("/" + key for key in found)]))
 
 
@@ -59,3 +65,14 @@ class Targets:
 
     def title(self, reference: str) -> str | None:
         return self.titles.get(reference.strip())
+
+
+def post_path(call: Call, ctx: TagContext, report: Report) -> str:
+    """The URL path of the post the tag's first argument names (Hexo ``post_path``,
+    Jekyll ``post_url`` and ``link``); nothing, and a problem, when there is none."""
+    words = split_words(call.token.args)
+    url = ctx.post_url(words[0]) if words else None
+    if url is None:
+        report.problem(f"{call.token.source}: no such post or page; dropped")
+        return ""
+    return path_of(url)
