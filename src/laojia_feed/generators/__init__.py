@@ -1,1 +1,2 @@
-"""Hexo, Hugo and Jekyll sites: detecting one, and reading its config, permalinks and defaults."""
+"""Hexo, Hugo and Jekyll sites: detecting one, reading its config, permalinks and defaults,
+and expanding its template tags (:mod:`~laojia_feed.generators.tags`)."""
