@@ -10,14 +10,9 @@ with those XML types; it is skipped where no Chromium is installed (Debian:
 
 from __future__ import annotations
 
-import functools
 import html
-import shutil
-import subprocess
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
@@ -25,6 +20,7 @@ import lxml.html
 import pytest
 from lxml import etree
 
+from browser import chromium, run_chromium, serving
 from feedcheck import parse_atom, parse_rss, xml_root
 from laojia_feed import build
 from laojia_feed.model import BuildResult, OutputNames, Site
@@ -160,60 +156,17 @@ def test_only_web_links_become_links() -> None:
     assert "evil" in page.text_content()
 
 
-def chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-class StaticHost(SimpleHTTPRequestHandler):
-    """Serves files as a static host does: ``.xml`` as application/xml, quietly."""
-
-    extensions_map = {  # noqa: RUF012 - http.server's class attribute
-        ".xml": "application/xml",
-        ".xsl": "application/xslt+xml",
-        ".json": "application/json",
-    }
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def served(site_out: tuple[Path, BuildResult]) -> Iterator[str]:
     out, _result = site_out
-    handler = functools.partial(StaticHost, directory=str(out))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(out) as base:
+        yield base
 
 
 @pytest.mark.skipif(chromium() is None, reason="no Chromium installed (apt-get install chromium)")
 @pytest.mark.parametrize("name", ["rss.xml", "atom.xml", "categories/生活/rss.xml"])
 def test_headless_chromium_shows_a_readable_page(served: str, tmp_path: Path, name: str) -> None:
-    browser = chromium()
-    assert browser is not None
-    done = subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--dump-dom",
-            served + quote(name),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    page: lxml.html.HtmlElement = lxml.html.document_fromstring(done.stdout)
+    dom = run_chromium(tmp_path / "profile", "--dump-dom", served + quote(name))
+    page: lxml.html.HtmlElement = lxml.html.document_fromstring(dom)
     assert [h.text_content() for h in page.iter("h2")] == list(reversed(TITLES))
     assert "copy the URL into your reader" in page.text_content()
