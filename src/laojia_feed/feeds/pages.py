@@ -294,11 +294,8 @@ def feed_page(
 
 def index_entry(words: Texts, feed: PageFeed) -> str:
     """One feed on the index page: its title (linked to its page) and its addresses."""
-    urls = "".join(
-        element("code", text(url), class_="url") for _name, url in ordered_formats(feed.feed_urls)
-    )
     heading = element("h3", link(feed.title, feed.page_url))
-    return element("li", heading + urls)
+    return element("li", heading + address_list(words, feed.feed_urls))
 
 
 def index_page(site: Site, feeds: Sequence[PageFeed], opml_url: str | None = None) -> bytes:
