@@ -128,12 +128,12 @@ def test_a_feed_page_has_everything_a_visitor_needs() -> None:
         article(0, image=BASE + "cover.png", extra=MappingProxyType({"source": BASE + "src"})),
         article(1, categories=()),
     ]
-    page = feed_page(doc(*posts), index_url=BASE + "feeds.html")
+    page = feed_page(doc(*posts), index_url=BASE + "feeds.html", home=BASE + "home/")
     strict_html5(page)
     root = parse(page)
     assert root.get("lang") == "zh-CN"
     assert root.findtext(".//title") == "老家 · 订阅"
-    assert texts(root, "//h1") == ["老家"]
+    assert texts(root, "//h1") == ["老家"] and root.xpath("//h1/a/@href") == [BASE + "home/"]
     assert texts(root, "//code[@class='url']") == list(FEEDS.values())
     assert texts(root, "//h3") == ["第0篇", "第1篇"]
     assert [a.get("href") for a in root.xpath("//h3/a")] == [f"{BASE}p0/", f"{BASE}p1/"]

@@ -253,12 +253,14 @@ def feed_page(
     title: str | None = None,
     feed_links: Mapping[str, str] | None = None,
     index_url: str | None = None,
+    home: str | None = None,
     max_items: int = 20,
 ) -> bytes:
     """The HTML page of one feed: what it is, its addresses, its newest ``max_items`` posts.
 
     ``title`` defaults to the document's site title, ``feed_links`` (format name →
-    absolute URL) to its ``feed_urls``; ``index_url`` is the index page to link back to.
+    absolute URL) to its ``feed_urls``; ``index_url`` is the index page to link back to;
+    ``home`` (the title's link) defaults to the document's site URL.
     """
     site = doc.site
     words = texts_for(site.language)
@@ -272,7 +274,7 @@ def feed_page(
     )
     body = "\n".join(
         (
-            header(name, site.description, site.url),
+            header(name, site.description, home or site.url),
             element(
                 "main",
                 "\n".join(
