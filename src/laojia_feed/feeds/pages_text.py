@@ -120,19 +120,10 @@ ENGLISH = Texts(
 #: The words by primary language subtag; any other language gets English.
 TEXTS: Mapping[str, Texts] = MappingProxyType({"zh": CHINESE, "en": ENGLISH})
 
+#: English month names (never the locale's: no ``calendar.month_name``).
 _MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
 )
 
 
