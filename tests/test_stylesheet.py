@@ -10,24 +10,22 @@ with those XML types; it is skipped where no Chromium is installed (Debian:
 
 from __future__ import annotations
 
-import functools
 import html
-import shutil
-import subprocess
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import lxml.html
 import pytest
 from lxml import etree
 
+from browser import chromium, run_chromium, serving
 from feedcheck import parse_atom, parse_rss, xml_root
 from laojia_feed import build
 from laojia_feed.feeds.stylesheet import default_stylesheet, href_for
+from laojia_feed.feeds.stylesheet_zone import site_offset_minutes, with_utc_offset
 from laojia_feed.model import BuildResult, OutputNames, Site
 
 BASE = "https://blog.example.org/"
@@ -160,60 +158,81 @@ def test_only_web_links_become_links() -> None:
     assert "evil" in page.text_content()
 
 
-def chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-class StaticHost(SimpleHTTPRequestHandler):
-    """Serves files as a static host does: ``.xml`` as application/xml, quietly."""
-
-    extensions_map = {  # noqa: RUF012 - http.server's class attribute
-        ".xml": "application/xml",
-        ".xsl": "application/xslt+xml",
-        ".json": "application/json",
-    }
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def served(site_out: tuple[Path, BuildResult]) -> Iterator[str]:
     out, _result = site_out
-    handler = functools.partial(StaticHost, directory=str(out))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(out) as base:
+        yield base
 
 
 @pytest.mark.skipif(chromium() is None, reason="no Chromium installed (apt-get install chromium)")
 @pytest.mark.parametrize("name", ["rss.xml", "atom.xml", "categories/生活/rss.xml"])
 def test_headless_chromium_shows_a_readable_page(served: str, tmp_path: Path, name: str) -> None:
-    browser = chromium()
-    assert browser is not None
-    done = subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--dump-dom",
-            served + quote(name),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    page: lxml.html.HtmlElement = lxml.html.document_fromstring(done.stdout)
+    dom = run_chromium(tmp_path / "profile", "--dump-dom", served + quote(name))
+    page: lxml.html.HtmlElement = lxml.html.document_fromstring(dom)
     assert [h.text_content() for h in page.iter("h2")] == list(reversed(TITLES))
     assert "copy the URL into your reader" in page.text_content()
+    dates = [str(p.text_content()).strip() for p in page.find_class("date")]
+    assert dates == ["2021年1月3日", "2021年1月2日", "2021年1月1日"]
+
+
+# --- local dates -----------------------------------------------------------------------
+
+
+def one_item(date: str, language: str, atom: bool) -> bytes:
+    if atom:
+        return (
+            f"<feed xmlns='http://www.w3.org/2005/Atom' xml:lang='{language}'><title>t</title>"
+            f"<entry><title>i</title><published>{date}</published></entry></feed>"
+        ).encode()
+    return (
+        "<rss version='2.0'><channel><title>t</title><link>https://a.example/</link>"
+        f"<language>{language}</language><description>d</description><item><title>i</title>"
+        f"<pubDate>{date}</pubDate></item></channel></rss>"
+    ).encode()
+
+
+def shown_date(feed: bytes, xsl: bytes | None = None, offset: str | None = None) -> str:
+    xslt = etree.XSLT(etree.fromstring(xsl or default_stylesheet()))
+    params: dict[str, Any] = {} if offset is None else {"utc-offset": offset}
+    page = lxml.html.document_fromstring(str(xslt(etree.fromstring(feed), **params)))
+    (date,) = [p for p in page.iter("p") if p.get("class") == "date"]
+    return "".join(str(t) for t in date.itertext()).strip()
+
+
+@pytest.mark.parametrize(
+    ("date", "language", "atom", "as_written", "at_utc_8"),
+    [
+        ("Thu, 09 Dec 2021 03:10:27 GMT", "zh-CN", False, "2021年12月9日", "2021年12月9日"),
+        ("Wed, 08 Dec 2021 19:10:27 GMT", "zh-CN", False, "2021年12月8日", "2021年12月9日"),
+        ("Thu, 09 Dec 2021 03:10:27 +0800", "en", False, "9 December 2021", "9 December 2021"),
+        ("31 Dec 2021 23:00:00 -0500", "ZH-tw", False, "2021年12月31日", "2022年1月1日"),
+        ("Sat, 28 Feb 2004 20:00:00 GMT", "ja", False, "2004年2月28日", "2004年2月29日"),
+        ("2021-12-09T03:10:27+08:00", "zh-CN", True, "2021年12月9日", "2021年12月9日"),
+        ("2021-12-08T19:10:27Z", "en-GB", True, "8 December 2021", "9 December 2021"),
+        ("2021-12-08T19:10:27.250+00:00", "fr", True, "8 December 2021", "9 December 2021"),
+        ("2021-01-01T00:30:00+09:00", "zh", True, "2021年1月1日", "2020年12月31日"),
+        ("Thu, 09 Dec 2021 03:10:27 EST", "zh", False, "2021年12月9日", "2021年12月9日"),
+        ("not a date", "zh-CN", False, "not a date", "not a date"),
+        ("09 Foo 2021 03:10:27 GMT", "en", False, "09 Foo 2021 03:10:27 GMT", None),
+    ],
+)
+def test_dates_are_written_the_local_way(
+    date: str, language: str, atom: bool, as_written: str, at_utc_8: str | None
+) -> None:
+    feed = one_item(date, language, atom)
+    assert shown_date(feed) == as_written
+    assert shown_date(feed, offset="480") == (at_utc_8 or as_written)
+    baked = with_utc_offset(default_stylesheet(), 480)
+    assert shown_date(feed, baked) == (at_utc_8 or as_written)
+    assert with_utc_offset(baked, None) == default_stylesheet()
+
+
+def test_the_site_offset_is_taken_at_a_given_moment() -> None:
+    winter, summer = datetime(2021, 1, 1, tzinfo=UTC), datetime(2021, 7, 1, tzinfo=UTC)
+    assert site_offset_minutes("Asia/Shanghai", winter) == 480
+    assert site_offset_minutes("Europe/London", winter) == 0
+    assert site_offset_minutes("Europe/London", summer) == 60
+    assert site_offset_minutes("America/St_Johns", winter) == -210
+    assert site_offset_minutes("Mars/Olympus", winter) is None
+    assert b'select="-210"' in with_utc_offset(default_stylesheet(), -210)

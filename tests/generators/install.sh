@@ -6,7 +6,7 @@
 #   Hexo   from npm (hexo, hexo-generator-feed, hexo-renderer-marked) into
 #          $LAOJIA_GENERATORS/hexo (default: ~/.cache/laojia-feed-test-generators/hexo);
 #   Jekyll from Debian (jekyll, ruby-jekyll-feed) when apt-get can be used as root;
-#   Chromium from Debian, for the browser test of the feed stylesheet.
+#   Chromium (with the Noto CJK fonts) from Debian, for the browser tests of the stylesheet and pages.
 #
 # Always exits 0: a generator that does not install makes its tests skip with a reason.
 set -u
@@ -85,5 +85,5 @@ apt_install() {
 install_hugo
 install_hexo
 apt_install jekyll "the Jekyll tests" jekyll ruby-jekyll-feed
-apt_install chromium "the stylesheet browser test" chromium
+apt_install chromium "the browser tests of the stylesheet and the pages" chromium fonts-noto-cjk
 exit 0
