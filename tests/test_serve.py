@@ -23,20 +23,10 @@ from hypothesis import strategies as st
 
 from feedcheck import parse_atom, parse_json, parse_rss
 from laojia_feed import Site, __version__, build
+from laojia_feed import serve_files as files
 from laojia_feed.model import FieldError
-from laojia_feed.serve import (
-    PreviewServer,
-    Watcher,
-    content_type,
-    entity_tag,
-    exposure_warning,
-    index_page,
-    is_not_modified,
-    last_modified,
-    make_server,
-    resolve_target,
-    snapshot,
-)
+from laojia_feed.serve import PreviewServer, exposure_warning, make_server
+from laojia_feed.watch import Watcher, snapshot
 
 SITE = Site(title="老家", url="https://blog.example.org/")
 SECRET = "TOP-SECRET-4242"
@@ -161,7 +151,7 @@ def test_validators_and_cache_headers(
     os.utime(out / "rss.xml", (1_638_000_000, 1_638_000_000))
     status, headers, _body = request(serve(out), "/rss.xml")
     assert status == 200
-    assert headers["ETag"] == entity_tag(os.stat(out / "rss.xml"))
+    assert headers["ETag"] == files.entity_tag(os.stat(out / "rss.xml"))
     assert headers["ETag"].startswith('"') and not headers["ETag"].startswith('W/"')
     assert headers["Last-Modified"] == "Sat, 27 Nov 2021 08:00:00 GMT"
     assert headers["Cache-Control"] == "no-cache"
@@ -454,20 +444,20 @@ def test_exposure_warning_only_off_loopback() -> None:
     ],
 )
 def test_content_type(name: str, data: bytes, expected: str) -> None:
-    found = content_type(name, data)
+    found = files.content_type(name, data)
     assert found == expected or found.startswith(expected + ";")
 
 
 def test_is_not_modified_edge_cases() -> None:
     mtime = 1_638_000_000.7
     date = email.utils.formatdate(1_638_000_000, usegmt=True)
-    assert is_not_modified(None, date, '"a"', mtime)  # sub-second part ignored
-    assert is_not_modified(None, "Sat, 27 Nov 2021 08:00:00 -0000", '"a"', mtime)
-    assert not is_not_modified(None, "Sat, 27 Nov 2021 07:59:59 GMT", '"a"', mtime)
-    assert not is_not_modified(None, None, '"a"', mtime)
-    assert not is_not_modified("", date, '"a"', mtime)
+    assert files.is_not_modified(None, date, '"a"', mtime)  # sub-second part ignored
+    assert files.is_not_modified(None, "Sat, 27 Nov 2021 08:00:00 -0000", '"a"', mtime)
+    assert not files.is_not_modified(None, "Sat, 27 Nov 2021 07:59:59 GMT", '"a"', mtime)
+    assert not files.is_not_modified(None, None, '"a"', mtime)
+    assert not files.is_not_modified("", date, '"a"', mtime)
     for garbage in ("", "yesterday", "Sat, 99 Zzz 99999999999 99:99:99 GMT", "\x00"):
-        assert not is_not_modified(None, garbage, '"a"', mtime)
+        assert not files.is_not_modified(None, garbage, '"a"', mtime)
 
 
 @settings(max_examples=200, deadline=None)
@@ -490,7 +480,7 @@ def test_resolve_target_never_leaves_the_folder(
         (out / ".hidden").write_text(SECRET, encoding="utf-8")
         (root / "secret.txt").write_text(SECRET, encoding="utf-8")
         (out / "up").symlink_to(root, target_is_directory=True)
-    found = resolve_target(out.resolve(), target)
+    found = files.resolve_target(out.resolve(), target)
     if found is not None:
         assert found.is_relative_to(out.resolve())
         assert found.is_file()
@@ -502,11 +492,11 @@ def test_resolve_target_never_leaves_the_folder(
 )
 def test_resolve_target_accepts_plain_paths(tmp_path: Path, target: str) -> None:
     (tmp_path / "rss.xml").write_text("<rss/>", encoding="utf-8")
-    assert resolve_target(tmp_path.resolve(), target) == tmp_path.resolve() / "rss.xml"
+    assert files.resolve_target(tmp_path.resolve(), target) == tmp_path.resolve() / "rss.xml"
 
 
 def test_index_page_with_no_feeds(tmp_path: Path) -> None:
-    assert "No feed files here yet" in index_page(tmp_path).decode()
+    assert "No feed files here yet" in files.index_page(tmp_path).decode()
 
 
 # --- watching --------------------------------------------------------------------------
@@ -658,11 +648,9 @@ def _wait_for_url(process: subprocess.Popen[str], reader: list[threading.Thread]
     ],
 )
 def test_browsers_get_styled_feeds_as_xml(accept: str | None, styled: bool, expected: str) -> None:
-    from laojia_feed.serve import for_browser
-
     pi = b'<?xml-stylesheet type="text/xsl" href="feed.xsl"?>' if styled else b""
     data = b'<?xml version="1.0" encoding="UTF-8"?>\n' + pi + b"<rss/>"
-    assert for_browser("application/rss+xml; charset=utf-8", accept, data) == expected
+    assert files.for_browser("application/rss+xml; charset=utf-8", accept, data) == expected
 
 
 # --- issue 12: bad requests, keep-alive, streaming, bounded threads, fresh files --------
@@ -845,9 +833,9 @@ def test_a_rebuild_within_the_same_second_is_not_a_stale_304(
 def test_last_modified_only_once_the_second_is_over() -> None:
     second = 1_638_000_000
     mtime_ns = second * 1_000_000_000 + 300_000_000
-    assert last_modified(mtime_ns, second + 0.9) is None
-    assert last_modified(mtime_ns, second + 1.0) is None
-    assert last_modified(mtime_ns, second + 1.2) == "Sat, 27 Nov 2021 08:00:00 GMT"
+    assert files.last_modified(mtime_ns, second + 0.9) is None
+    assert files.last_modified(mtime_ns, second + 1.0) is None
+    assert files.last_modified(mtime_ns, second + 1.2) == "Sat, 27 Nov 2021 08:00:00 GMT"
 
 
 def test_the_index_page_says_what_it_lists(

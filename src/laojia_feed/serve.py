@@ -30,33 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from .model import FieldError
-from .serve_files import (
-    content_type,
-    entity_tag,
-    for_browser,
-    index_page,
-    is_not_modified,
-    last_modified,
-    resolve_target,
-)
 from .serve_http import PreviewHandler
-from .watch import MAX_DELAY, Log, Snapshot, Watcher, one_line, snapshot, to_stderr
+from .watch import MAX_DELAY, Log, Watcher, one_line, to_stderr
 
-__all__ = [
-    "PreviewServer",
-    "Snapshot",
-    "Watcher",
-    "content_type",
-    "entity_tag",
-    "exposure_warning",
-    "for_browser",
-    "index_page",
-    "is_not_modified",
-    "last_modified",
-    "make_server",
-    "resolve_target",
-    "snapshot",
-]
+__all__ = ["PreviewServer", "exposure_warning", "make_server"]
 
 #: Connections served at once.
 WORKERS = 32
