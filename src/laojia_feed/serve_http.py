@@ -88,7 +88,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The standard error answer; the connection is closed after it."""
-        if code >= 400 and code not in (HTTPStatus.NOT_FOUND, HTTPStatus.NOT_IMPLEMENTED):
+        if code != HTTPStatus.NOT_FOUND:  # a 404 follows a request read whole
             self._drain = True
         super().send_error(code, message, explain)
 
