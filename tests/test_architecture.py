@@ -130,7 +130,6 @@ def test_no_module_is_named_like_a_standard_library_module() -> None:
 NOT_YET_SPLIT = frozenset(
     {
         "cli/commands.py",
-        "cli/serve.py",
         "config.py",
         "generators/detect.py",
         "read/article.py",

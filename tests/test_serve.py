@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import http.client
+import io
 import os
 import queue
 import signal
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import tracemalloc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,18 +23,9 @@ from hypothesis import strategies as st
 
 from feedcheck import parse_atom, parse_json, parse_rss
 from laojia_feed import Site, __version__, build
-from laojia_feed.cli.serve import (
-    PreviewServer,
-    Watcher,
-    content_type,
-    entity_tag,
-    exposure_warning,
-    index_page,
-    is_not_modified,
-    make_server,
-    resolve_target,
-    snapshot,
-)
+from laojia_feed.cli import serve_files as files
+from laojia_feed.cli.serve import PreviewServer, exposure_warning, make_server
+from laojia_feed.cli.watch import Watcher, snapshot
 from laojia_feed.model import FieldError
 
 SITE = Site(title="老家", url="https://blog.example.org/")
@@ -156,9 +149,9 @@ def test_validators_and_cache_headers(
 ) -> None:
     _posts, out = site
     os.utime(out / "rss.xml", (1_638_000_000, 1_638_000_000))
-    status, headers, body = request(serve(out), "/rss.xml")
+    status, headers, _body = request(serve(out), "/rss.xml")
     assert status == 200
-    assert headers["ETag"] == entity_tag(body)
+    assert headers["ETag"] == files.entity_tag(os.stat(out / "rss.xml"))
     assert headers["ETag"].startswith('"') and not headers["ETag"].startswith('W/"')
     assert headers["Last-Modified"] == "Sat, 27 Nov 2021 08:00:00 GMT"
     assert headers["Cache-Control"] == "no-cache"
@@ -168,6 +161,7 @@ def test_validators_and_cache_headers(
 
 def test_conditional_requests_get_304_without_a_body(served: tuple[PreviewServer, Path]) -> None:
     server, out = served
+    os.utime(out / "atom.xml", (1_638_000_000.5, 1_638_000_000.5))  # a file built a while ago
     _status, first, _body = request(server, "/atom.xml")
     etag, modified = first["ETag"], first["Last-Modified"]
     for headers in (
@@ -450,20 +444,20 @@ def test_exposure_warning_only_off_loopback() -> None:
     ],
 )
 def test_content_type(name: str, data: bytes, expected: str) -> None:
-    found = content_type(name, data)
+    found = files.content_type(name, data)
     assert found == expected or found.startswith(expected + ";")
 
 
 def test_is_not_modified_edge_cases() -> None:
     mtime = 1_638_000_000.7
     date = email.utils.formatdate(1_638_000_000, usegmt=True)
-    assert is_not_modified(None, date, '"a"', mtime)  # sub-second part ignored
-    assert is_not_modified(None, "Sat, 27 Nov 2021 08:00:00 -0000", '"a"', mtime)
-    assert not is_not_modified(None, "Sat, 27 Nov 2021 07:59:59 GMT", '"a"', mtime)
-    assert not is_not_modified(None, None, '"a"', mtime)
-    assert not is_not_modified("", date, '"a"', mtime)
+    assert files.is_not_modified(None, date, '"a"', mtime)  # sub-second part ignored
+    assert files.is_not_modified(None, "Sat, 27 Nov 2021 08:00:00 -0000", '"a"', mtime)
+    assert not files.is_not_modified(None, "Sat, 27 Nov 2021 07:59:59 GMT", '"a"', mtime)
+    assert not files.is_not_modified(None, None, '"a"', mtime)
+    assert not files.is_not_modified("", date, '"a"', mtime)
     for garbage in ("", "yesterday", "Sat, 99 Zzz 99999999999 99:99:99 GMT", "\x00"):
-        assert not is_not_modified(None, garbage, '"a"', mtime)
+        assert not files.is_not_modified(None, garbage, '"a"', mtime)
 
 
 @settings(max_examples=200, deadline=None)
@@ -486,7 +480,7 @@ def test_resolve_target_never_leaves_the_folder(
         (out / ".hidden").write_text(SECRET, encoding="utf-8")
         (root / "secret.txt").write_text(SECRET, encoding="utf-8")
         (out / "up").symlink_to(root, target_is_directory=True)
-    found = resolve_target(out.resolve(), target)
+    found = files.resolve_target(out.resolve(), target)
     if found is not None:
         assert found.is_relative_to(out.resolve())
         assert found.is_file()
@@ -498,11 +492,11 @@ def test_resolve_target_never_leaves_the_folder(
 )
 def test_resolve_target_accepts_plain_paths(tmp_path: Path, target: str) -> None:
     (tmp_path / "rss.xml").write_text("<rss/>", encoding="utf-8")
-    assert resolve_target(tmp_path.resolve(), target) == tmp_path.resolve() / "rss.xml"
+    assert files.resolve_target(tmp_path.resolve(), target) == tmp_path.resolve() / "rss.xml"
 
 
 def test_index_page_with_no_feeds(tmp_path: Path) -> None:
-    assert "No feed files here yet" in index_page(tmp_path).decode()
+    assert "No feed files here yet" in files.index_page(tmp_path).decode()
 
 
 # --- watching --------------------------------------------------------------------------
@@ -566,14 +560,15 @@ def test_watcher_reports_a_failed_rebuild_as_one_line(tmp_path: Path) -> None:
 
 
 def test_serve_command_previews_and_stops_on_interrupt(site: tuple[Path, Path]) -> None:
-    from laojia_feed.cli.commands import cli
+    from laojia_feed.cli import cli
 
     if "serve" not in cli.commands:
         pytest.skip("cli.py has no serve command yet")
     posts, out = site
     process = subprocess.Popen(
         [sys.executable, "-m", "laojia_feed", "serve", str(out), "--port", "0",
-         "--watch", str(posts), "--site-url", SITE.url],
+         "--watch", str(posts), "--site-url", SITE.url, "--stylesheet", "default",
+         "--poll", "0.1"],
         stderr=subprocess.PIPE,
         text=True,
         cwd=out.parent,
@@ -589,6 +584,10 @@ def test_serve_command_previews_and_stops_on_interrupt(site: tuple[Path, Path]) 
         assert answer.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
         assert parse_atom(answer.read()).entries[0].title == "第二篇"
         connection.close()
+        write_post(posts, "second.md", "改过的标题", 2)
+        rebuilt = _wait_for_feed(host, int(port), "改过的标题")
+        assert b'<?xml-stylesheet type="text/xsl" href="feed.xsl"?>' in rebuilt  # flags kept
+        assert f"<link>{SITE.url}</link>".encode() in rebuilt
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=5) == 0
     finally:
@@ -599,6 +598,20 @@ def test_serve_command_previews_and_stops_on_interrupt(site: tuple[Path, Path]) 
             thread.join(timeout=5)
         if process.stderr is not None:
             process.stderr.close()
+
+
+def _wait_for_feed(host: str, port: int, text: str) -> bytes:
+    """``/rss.xml`` once it holds ``text`` (within 10 s)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        connection = http.client.HTTPConnection(host, port, timeout=5)
+        connection.request("GET", "/rss.xml")
+        body = connection.getresponse().read()
+        connection.close()
+        if text in body.decode():
+            return body
+        time.sleep(0.1)
+    pytest.fail(f"/rss.xml never held {text}")
 
 
 def _wait_for_url(process: subprocess.Popen[str], reader: list[threading.Thread]) -> str:
@@ -635,8 +648,244 @@ def _wait_for_url(process: subprocess.Popen[str], reader: list[threading.Thread]
     ],
 )
 def test_browsers_get_styled_feeds_as_xml(accept: str | None, styled: bool, expected: str) -> None:
-    from laojia_feed.cli.serve import for_browser
-
     pi = b'<?xml-stylesheet type="text/xsl" href="feed.xsl"?>' if styled else b""
     data = b'<?xml version="1.0" encoding="UTF-8"?>\n' + pi + b"<rss/>"
-    assert for_browser("application/rss+xml; charset=utf-8", accept, data) == expected
+    assert files.for_browser("application/rss+xml; charset=utf-8", accept, data) == expected
+
+
+# --- issue 12: bad requests, keep-alive, streaming, bounded threads, fresh files --------
+
+
+def read_response(sock: socket.socket) -> tuple[bytes, bytes]:
+    """The header block and the body (by its Content-Length) of one answer on ``sock``."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        assert chunk, f"connection closed after {data[:200]!r}"
+        data += chunk
+    head, body = data.split(b"\r\n\r\n", 1)
+    length = int(http.client.parse_headers(_lines(head))["Content-Length"] or 0)
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        assert chunk
+        body += chunk
+    return head, body
+
+
+def _lines(head: bytes) -> io.BytesIO:
+    return io.BytesIO(head.split(b"\r\n", 1)[1] + b"\r\n\r\n")
+
+
+def wait_for_threads(count: int) -> None:
+    """Wait (at most 3 s) until no more than ``count`` threads are alive."""
+    deadline = time.monotonic() + 3
+    while threading.active_count() > count and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize(
+    ("line", "status"),
+    [
+        (b"GET / HTTP/9.9", b"505"),
+        (b"GET /" + b"a" * 70_000 + b" HTTP/1.1", b"414"),
+        (b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03 \xff\xfe", b"400"),
+        (b"\x16\x03\x01 \xa5\x01 \x00\xff", b"400"),
+        (b"GET /rss.xml HTTP/one", b"400"),
+        (b"GET /rss.xml HTTP/1.1 more", b"400"),
+    ],
+    ids=["version", "long", "garbage-2", "garbage-3", "bad-version", "four-words"],
+)
+def test_bad_request_lines_get_an_answer_and_one_log_line(
+    site: tuple[Path, Path],
+    serve: Callable[..., PreviewServer],
+    capfd: pytest.CaptureFixture[str],
+    line: bytes,
+    status: bytes,
+) -> None:
+    _posts, out = site
+    lines: list[str] = []
+    server = serve(out, quiet=False, log=lines.append)
+    baseline = threading.active_count()
+    answer = raw_request(server, line)
+    assert answer.startswith(b"HTTP/1.1 " + status + b" "), answer[:200]
+    wait_for_threads(baseline)
+    assert len(lines) == 1 and lines[0].endswith(" " + status.decode()), lines
+    assert len(lines[0]) < 300
+    assert "Traceback" not in capfd.readouterr().err
+    assert request(server, "/rss.xml")[0] == 200
+
+
+def test_a_client_resetting_mid_answer_prints_no_traceback(
+    site: tuple[Path, Path], serve: Callable[..., PreviewServer], capfd: pytest.CaptureFixture[str]
+) -> None:
+    _posts, out = site
+    with (out / "big.xml").open("wb") as handle:
+        handle.truncate(16 * 1024 * 1024)
+    lines: list[str] = []
+    server = serve(out, quiet=False, log=lines.append)
+    baseline = threading.active_count()
+    host, port = server.server_address[0], server.server_address[1]
+    sock = socket.create_connection((str(host), port), timeout=5)
+    sock.sendall(b"GET /big.xml HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    sock.close()  # a reset, with megabytes still to send
+    wait_for_threads(baseline)
+    assert lines == ["GET /big.xml 200"]
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_keep_alive_answers_leave_whole(served: tuple[PreviewServer, Path]) -> None:
+    """Headers and body of a small answer arrive together: none waits for an ACK (Nagle)."""
+    server, out = served
+    expected = (out / "rss.xml").read_bytes()
+    host, port = server.server_address[0], server.server_address[1]
+    with socket.create_connection((str(host), port), timeout=5) as sock:
+        for _ in range(5):
+            sock.sendall(b"GET /rss.xml HTTP/1.1\r\nHost: x\r\n\r\n")
+            first = sock.recv(1 << 20)
+            assert first.startswith(b"HTTP/1.1 200 ")
+            assert first.endswith(expected), "the body came in a separate segment"
+
+
+def test_http_1_0_keep_alive_is_answered_as_such(served: tuple[PreviewServer, Path]) -> None:
+    server, out = served
+    expected = (out / "atom.xml").read_bytes()
+    host, port = server.server_address[0], server.server_address[1]
+    with socket.create_connection((str(host), port), timeout=5) as sock:
+        for _ in range(3):  # what ab -k sends
+            sock.sendall(b"GET /atom.xml HTTP/1.0\r\nConnection: Keep-Alive\r\nHost: x\r\n\r\n")
+            head, body = read_response(sock)
+            assert b"\r\nconnection: keep-alive" in head.lower()
+            assert body == expected
+    with socket.create_connection((str(host), port), timeout=5) as sock:
+        sock.sendall(b"GET /atom.xml HTTP/1.0\r\nHost: x\r\n\r\n")
+        head, body = read_response(sock)
+        assert b"keep-alive" not in head.lower()
+        assert body == expected
+        assert sock.recv(10) == b""  # closed after the answer, not kept waiting
+
+
+def test_large_files_are_streamed_not_read_whole(
+    site: tuple[Path, Path], serve: Callable[..., PreviewServer]
+) -> None:
+    _posts, out = site
+    size = 65 * 1024 * 1024  # over the old 64 MiB limit
+    with (out / "big.xml").open("wb") as handle:
+        handle.write(b"<rss>")
+        handle.truncate(size)
+    server = serve(out)
+    host, port = server.server_address[0], server.server_address[1]
+    connection = http.client.HTTPConnection(str(host), port, timeout=5)
+    tracemalloc.start()
+    try:
+        connection.request("GET", "/big.xml")
+        answer = connection.getresponse()
+        received = 0
+        while chunk := answer.read(256 * 1024):
+            received += len(chunk)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        connection.close()
+    assert answer.status == 200
+    assert answer.headers["Content-Length"] == str(size) and received == size
+    assert answer.headers["Content-Type"].startswith("application/rss+xml")
+    assert peak < 4 * 1024 * 1024
+
+
+def test_connections_are_bounded_and_idle_ones_dropped(
+    site: tuple[Path, Path], serve: Callable[..., PreviewServer]
+) -> None:
+    _posts, out = site
+    server = serve(out, workers=4, idle_timeout=0.5)
+    baseline = threading.active_count()
+    host, port = server.server_address[0], server.server_address[1]
+    idle = [socket.create_connection((str(host), port), timeout=5) for _ in range(40)]
+    try:
+        time.sleep(0.2)  # time for a server to accept (and start threads for) them all
+        assert threading.active_count() - baseline <= 4
+        assert idle[0].recv(10) == b""  # a half-open connection is dropped after the timeout
+    finally:
+        for sock in idle:
+            sock.close()
+    assert request(server, "/rss.xml")[0] == 200
+
+
+def test_a_rebuild_within_the_same_second_is_not_a_stale_304(
+    served: tuple[PreviewServer, Path],
+) -> None:
+    server, out = served
+    target = out / "feed.json"
+    if time.time() % 1 > 0.5:  # both versions must land in one second
+        time.sleep(1 - time.time() % 1)
+    target.write_bytes(b'{"version": "https://jsonfeed.org/version/1.1", "items": [1]}')
+    _status, first, _body = request(server, "/feed.json")
+    replacement = out / "feed.json.new"
+    replacement.write_bytes(b'{"version": "https://jsonfeed.org/version/1.1", "items": [2]}')
+    os.replace(replacement, target)
+    assert int(target.stat().st_mtime) == int(time.time())  # still within the same second
+    since = first["Last-Modified"] or email.utils.formatdate(target.stat().st_mtime, usegmt=True)
+    status, _headers, body = request(server, "/feed.json", headers={"If-Modified-Since": since})
+    assert (status, body) == (200, target.read_bytes())
+
+
+def test_last_modified_only_once_the_second_is_over() -> None:
+    second = 1_638_000_000
+    mtime_ns = second * 1_000_000_000 + 300_000_000
+    assert files.last_modified(mtime_ns, second + 0.9) is None
+    assert files.last_modified(mtime_ns, second + 1.0) is None
+    assert files.last_modified(mtime_ns, second + 1.2) == "Sat, 27 Nov 2021 08:00:00 GMT"
+
+
+def test_the_index_page_says_what_it_lists(
+    site: tuple[Path, Path], serve: Callable[..., PreviewServer]
+) -> None:
+    _posts, out = site
+    (out / "notes.txt").write_text("not a feed", encoding="utf-8")
+    server = serve(out)
+    page = request(server, "/")[2].decode()
+    assert "Feed files (.xml, .json, .opml, .xsl, .xslt)" in page
+    assert "No folder is listed" in page
+    assert "notes.txt" not in page
+    assert request(server, "/notes.txt")[2] == b"not a feed"  # served by its exact path
+
+
+def test_watcher_rebuilds_while_edits_continue(tmp_path: Path) -> None:
+    now = [0.0]
+    calls: list[float] = []
+    watcher = Watcher(tmp_path, lambda: calls.append(now[0]), max_delay=2.0, clock=lambda: now[0])
+    for step in range(12):  # an edit every half second, for six seconds
+        now[0] = step * 0.5
+        (tmp_path / "a.md").write_text("x" * (step + 1), encoding="utf-8")
+        watcher.step()
+    assert calls == [2.0, 4.5]
+
+
+def test_serve_rebuilds_while_a_post_keeps_changing(
+    site: tuple[Path, Path], serve: Callable[..., PreviewServer]
+) -> None:
+    posts, out = site
+    rebuild = lambda: build(posts, out, SITE)  # noqa: E731
+    server = serve(out, rebuild=rebuild, watch=posts, poll=0.2, max_delay=0.5)
+    deadline = time.monotonic() + 5
+    edits = 0
+    while time.monotonic() < deadline:
+        edits += 1
+        write_post(posts, "second.md", f"编辑 {edits}", 2)  # more often than polls: never settles
+        if "编辑" in request(server, "/rss.xml")[2].decode():
+            break
+        time.sleep(0.03)
+    assert "编辑" in request(server, "/rss.xml")[2].decode()
+    assert time.monotonic() < deadline
+
+
+def test_serve_help_says_what_watch_and_slash_do() -> None:
+    from click.testing import CliRunner
+
+    from laojia_feed.cli import cli
+
+    text = " ".join(CliRunner().invoke(cli, ["serve", "--help"]).output.split())
+    assert "same site options as build" in text
+    assert "--stylesheet" in text and "--site-url" in text
+    assert "/ shows links to the feed files" in text

@@ -11,7 +11,7 @@ import pytest
 
 from helpers import within
 from laojia_feed.generators.tags import Expanded, TagContext, expand
-from laojia_feed.generators.tags.code import fenced_blocks, hexo_code
+from laojia_feed.generators.tags.codespans import fenced_blocks, hexo_code
 from laojia_feed.generators.tags.refs import Targets
 from laojia_feed.generators.tags.scan import HUGO, pair, scan, split_words
 

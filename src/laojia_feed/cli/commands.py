@@ -378,7 +378,11 @@ def serve(out: Path, posts: Path | None, host: str, port: int, poll: float, **fl
     """Preview the feeds in OUT over HTTP (localhost only by default).
 
     Feeds are served with their real media types, ETag/Last-Modified and 304 answers.
-    With --watch POSTS, OUT is rebuilt whenever a post changes. Stop with Ctrl-C.
+    / shows links to the feed files (.xml, .json, .opml, .xsl, .xslt) found in OUT and
+    its sub-folders; no folder is listed, and any other file in OUT is served only by its
+    exact path. With --watch POSTS, OUT is built now and rebuilt when a post changes (at
+    least every 2 s while edits go on), with the same site options as build (--config,
+    --site-url, --stylesheet, ...). Stop with Ctrl-C.
     """
     from laojia_feed.cli.serve import exposure_warning, make_server
     from laojia_feed.model import FieldError

@@ -15,7 +15,7 @@ import re
 from urllib.parse import quote
 
 from . import markup
-from .code import hexo_code
+from .codespans import hexo_code
 from .model import Call, Handler, Report, TagContext
 from .refs import post_path
 from .scan import HEXO, Token, split_words
