@@ -1,6 +1,6 @@
 """Check that two commits write byte-identical feeds: the proof a behaviour-preserving change needs.
 
-    python benchmarks/same_feeds.py --ref 86029d8 [--sizes 1000,10000] [--jobs 2]
+    python benchmarks/same_feeds.py --ref 86029d8 [--new HEAD] [--sizes 1000,10000] [--jobs 2]
 
 The reference commit's ``src`` is taken with ``git archive`` into a temporary folder and run
 with ``PYTHONPATH`` pointing at it (same interpreter, same dependencies); the working tree's
@@ -86,6 +86,7 @@ def differences(left: Path, right: Path) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--ref", required=True, help="the commit to compare with")
+    parser.add_argument("--new", help="a commit to check instead of the working tree")
     parser.add_argument("--sizes", default="1000,10000", help="benchmark corpora sizes")
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--jobs", default="2", help="--jobs for both builds")
@@ -97,13 +98,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     failed: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        ref_src = extract_src(args.ref, work)
+        (work / "ref").mkdir()
+        ref_src = extract_src(args.ref, work / "ref")
+        new_src = ROOT / "src"
+        if args.new:
+            (work / "new").mkdir()
+            new_src = extract_src(args.new, work / "new")
         for posts in folders:
             for mode, flags in MODES.items():
                 outs = [work / "ref-out", work / "new-out"]
                 codes = [
                     build(src, posts, out, flags, args.jobs)
-                    for src, out in zip((ref_src, ROOT / "src"), outs, strict=True)
+                    for src, out in zip((ref_src, new_src), outs, strict=True)
                 ]
                 diff = differences(*outs)
                 if codes[0] != codes[1]:
