@@ -9,10 +9,21 @@ from datetime import datetime
 from pathlib import Path
 
 from laojia_feed import cache
-from laojia_feed.model import Article, BuildResult, LoadResult, Rendered, RunOptions, Site
+from laojia_feed.feeds.plan import enabled_formats
+from laojia_feed.model import (
+    Article,
+    BuildResult,
+    Diagnostic,
+    LoadResult,
+    Rendered,
+    RunOptions,
+    Site,
+)
 from laojia_feed.pipeline import ThumbnailChecker, build_feeds
 from laojia_feed.read.load import BodyReader, load
 from laojia_feed.render import sanitize
+from laojia_feed.validate import WHERE, run_problems, site_problems
+from laojia_feed.write.emptying import live_feeds
 
 #: Called as posts are read: ``progress(done, total)`` (for a progress bar).
 Progress = Callable[[int, int], None]
@@ -36,12 +47,7 @@ def load_articles(
     Never raises for bad input: a missing folder or an unknown time zone is an error
     diagnostic in the result. ``run``: processes and the incremental cache.
     """
-    run = run or RunOptions()
-    store = open_cache(run)
-    found, _reader = load(
-        posts, site or Site(), now=now, progress=progress, jobs=run.jobs, store=store
-    )
-    return found
+    return load_deferred(posts, site, run=run, now=now, progress=progress, defer=False)[0]
 
 
 def load_deferred(
@@ -51,15 +57,17 @@ def load_deferred(
     run: RunOptions | None = None,
     now: datetime | None = None,
     progress: Progress | None = None,
+    defer: bool = True,
 ) -> tuple[LoadResult, BodyReader]:
     """:func:`load_articles` without the bodies: every Article's ``body`` is empty until
     the reader gives it back (for :func:`build_from`'s ``bodies``). A post's body is read
     when it is rendered, so 50k bodies are never all held in memory."""
-    run = run or RunOptions()
+    site, run = site or Site(), run or RunOptions()
+    problems = site_problems(site) + run_problems(run)
+    if problems:
+        return LoadResult((), problems, unreadable=True), BodyReader({})
     store = open_cache(run)
-    return load(
-        posts, site or Site(), now=now, progress=progress, defer=True, jobs=run.jobs, store=store
-    )
+    return load(posts, site, now=now, progress=progress, defer=defer, jobs=run.jobs, store=store)
 
 
 def build_from(
@@ -80,6 +88,9 @@ def build_from(
     does nothing.
     """
     run = run or RunOptions()
+    refused = refusal(load_result, out, site, run, bodies)
+    if refused is not None:
+        return BuildResult(load=load_result, feeds=(), diagnostics=refused)
     return build_feeds(
         load_result,
         posts,
@@ -90,6 +101,33 @@ def build_from(
         jobs=run.jobs,
         memo=open_cache(run),
     )
+
+
+def refusal(
+    loaded: LoadResult, out: str | Path, site: Site, run: RunOptions, bodies: BodyReader | None
+) -> tuple[Diagnostic, ...] | None:
+    """Why a build must write nothing (None: it may go on): the settings are invalid, the
+    posts could not be read, a deferred load came without its bodies, or no post was
+    found while the live feeds hold items (unless ``run.allow_empty``)."""
+    if loaded.unreadable:
+        return ()  # the load's own diagnostics say why it could not read
+    problems = site_problems(site) + run_problems(run)
+    if problems:
+        return problems
+    if loaded.deferred and bodies is None:
+        message = "the articles were loaded without their bodies (load_deferred): pass its reader"
+        return (Diagnostic(WHERE, "bodies", message + " as bodies=; nothing was written"),)
+    if loaded.articles or run.allow_empty:
+        return None
+    files = [(fmt.name, name) for fmt, name in enabled_formats(site)]
+    live = live_feeds(Path(out), files)
+    if not live:
+        return None
+    message = (
+        f"no post to publish, and {', '.join(live)} still hold items; nothing was replaced "
+        "(check the posts folder, or pass --allow-empty to publish empty feeds)"
+    )
+    return (Diagnostic(str(out), "output", message),)
 
 
 def build(

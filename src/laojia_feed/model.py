@@ -249,6 +249,9 @@ class RunOptions:
     #: Folder of the opt-in incremental build cache (None: no cache; nothing is written
     #: outside the output folder).
     cache_dir: str | None = None
+    #: Publish feeds without items over feeds that hold some (``--allow-empty``); without
+    #: it, a load that finds no post leaves the live feeds as they are, with an error.
+    allow_empty: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +267,12 @@ class LoadResult:
     #: When a cache store answered the load: a digest of every input (settings, each
     #: post's bytes and outcome), which a build memo compares to skip an unchanged build.
     inputs_digest: str | None = field(default=None, compare=False)
+    #: True when nothing could be read: the posts folder is missing or unreadable, or the
+    #: settings cannot be used. A build of such a load writes nothing.
+    unreadable: bool = field(default=False, compare=False)
+    #: True when the articles were loaded without their bodies (``load_deferred``): a build
+    #: needs the reader that gives them back.
+    deferred: bool = field(default=False, compare=False)
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

@@ -350,11 +350,13 @@ def _load(
     try:
         dates.resolve_timezone(site.timezone)  # checked once here; each chunk resolves it
     except FieldError as problem:
-        return LoadResult((), (Diagnostic("config", "timezone", str(problem)),)), BodyReader({})
+        failed = Diagnostic("config", "timezone", str(problem))
+        return LoadResult((), (failed,), unreadable=True), BodyReader({})
     try:
         found = discover.discover(Path(posts), site.patterns)
     except FieldError as problem:
-        return LoadResult((), (Diagnostic(str(posts), "file", str(problem)),)), BodyReader({})
+        failed = Diagnostic(str(posts), "file", str(problem))
+        return LoadResult((), (failed,), unreadable=True), BodyReader({})
     diagnostics = [replace(d, path=display_path(posts, d.path)) for d in found.diagnostics]
     excluded = [replace(e, path=display_path(posts, e.path)) for e in found.excluded]
     loaded: list[tuple[str, Article]] = []
@@ -385,5 +387,6 @@ def _load(
         diagnostics=tuple(diagnostics + clashes),
         excluded=tuple(excluded),
         inputs_digest=digest,
+        deferred=defer,
     )
     return result, BodyReader(refs)
