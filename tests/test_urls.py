@@ -10,10 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from laojia_feed.model import FieldError
+from laojia_feed.net.addresses import host_address, is_public_address
 from laojia_feed.urls import (
     check_image_url,
-    host_address,
-    is_public_address,
     is_safe_public_url,
     join_url,
     normalize_url,

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 
 from laojia_feed.model import FieldError
 from laojia_feed.net import guard
+from laojia_feed.net.addresses import is_public_address
 from laojia_feed.net.guard import Allow as Allow
 from laojia_feed.net.guard import Refused
 from laojia_feed.net.guard import Resolver as Resolver
 from laojia_feed.net.guard import resolve_host as resolve_host
-from laojia_feed.urls import is_public_address, join_url, normalize_url, proxy_inner_url
+from laojia_feed.urls import join_url, normalize_url, proxy_inner_url
 
 #: Statuses that send us elsewhere.
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})

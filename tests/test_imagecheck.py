@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from laojia_feed.net import imagecheck as thumbcheck
+from laojia_feed.net.addresses import IPAddress
 from laojia_feed.net.imagecheck import CheckResult, check_urls
-from laojia_feed.urls import IPAddress
 
 LOOPBACK = ipaddress.IPv4Address("127.0.0.1")
 
