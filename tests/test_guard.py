@@ -1,4 +1,4 @@
-"""netguard: the one SSRF guard, tested directly (thumbcheck and websub test it through use)."""
+"""guard: the one SSRF guard, tested directly (imagecheck and websub test it through use)."""
 
 from __future__ import annotations
 

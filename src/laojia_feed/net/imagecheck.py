@@ -103,9 +103,10 @@ def _request(
 
 def _fetch(url: str, settings: _Settings) -> tuple[int, str | None]:
     """HEAD (then ranged GET if refused) one normalized URL at a vetted address."""
-    scheme, host, port, target = _split(url)
+    scheme = url.partition(":")[0]
     if scheme not in ("http", "https"):
         raise Refused(f"only http and https are checked, not {scheme}:")
+    _, host, port, target = _split(url)
     address = guard.vetted_address(host, port, resolve=settings.resolve, allow=settings.allow)
 
     def pinned() -> http.client.HTTPConnection:
