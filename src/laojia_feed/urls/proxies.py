@@ -56,7 +56,7 @@ def candidates_in(query: str, path: str) -> list[str]:
     for param in query.split("&"):
         pieces.extend((param, param.partition("=")[2]))
     found: list[str] = []
-    for piece in pieces:
+    for piece in dict.fromkeys(pieces):  # ``?http://…`` is the query, its param and value
         inner = _decode_inner(piece)
         if inner is not None and inner not in found:
             found.append(inner)
