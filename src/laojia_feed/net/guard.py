@@ -18,7 +18,7 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from laojia_feed.urls import IPAddress, host_address, is_legacy_numeric_host
+from laojia_feed.net.addresses import IPAddress, host_address, is_legacy_numeric_host
 
 #: Host name and port → the addresses it resolves to (as strings).
 Resolver = Callable[[str, int], list[str]]

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 
 from laojia_feed.model import FieldError
 from laojia_feed.net import guard
+from laojia_feed.net.addresses import is_public_address
 from laojia_feed.net.guard import Allow as Allow
 from laojia_feed.net.guard import Refused
 from laojia_feed.net.guard import Resolver as Resolver
 from laojia_feed.net.guard import resolve_host as resolve_host
-from laojia_feed.urls import is_public_address, join_url, normalize_url, proxy_inner_url
+from laojia_feed.urls import join_url, normalize_url, proxy_inner_url
 
 #: Statuses that send us elsewhere.
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -102,9 +103,10 @@ def _request(
 
 def _fetch(url: str, settings: _Settings) -> tuple[int, str | None]:
     """HEAD (then ranged GET if refused) one normalized URL at a vetted address."""
-    scheme, host, port, target = _split(url)
+    scheme = url.partition(":")[0]
     if scheme not in ("http", "https"):
         raise Refused(f"only http and https are checked, not {scheme}:")
+    _, host, port, target = _split(url)
     address = guard.vetted_address(host, port, resolve=settings.resolve, allow=settings.allow)
 
     def pinned() -> http.client.HTTPConnection:

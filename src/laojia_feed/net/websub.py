@@ -22,7 +22,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from laojia_feed import urls
 from laojia_feed.feeds import archives
 from laojia_feed.model import BuildResult, Diagnostic, Severity, Site
-from laojia_feed.net import guard
+from laojia_feed.net import addresses, guard
 from laojia_feed.net.guard import Refused
 from laojia_feed.net.guard import resolve_host as resolve_host
 
@@ -45,7 +45,7 @@ class HubPolicy:
     #: Why a hub URL must not be used, or None (default: a public http(s) URL).
     check_url: Callable[[str], str | None] = urls.is_safe_public_url
     #: Whether a resolved address may be connected to (default: public only).
-    allow_address: guard.Allow = urls.is_public_address
+    allow_address: guard.Allow = addresses.is_public_address
     #: Host name and port → addresses.
     resolve: guard.Resolver = resolve_host
 

@@ -1,4 +1,4 @@
-"""thumbcheck: the reachability check never reaches a non-public address.
+"""imagecheck: the reachability check never reaches a non-public address.
 
 Every listener here is one the test starts on a loopback address. With the
 default ``allow`` the loopback addresses are forbidden, so the listeners must
@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from laojia_feed.net import imagecheck as thumbcheck
+from laojia_feed.net.addresses import IPAddress
 from laojia_feed.net.imagecheck import CheckResult, check_urls
-from laojia_feed.urls import IPAddress
 
 LOOPBACK = ipaddress.IPv4Address("127.0.0.1")
 
@@ -484,3 +484,23 @@ def test_broken_iterable_is_reported() -> None:
 
     results = check_urls(urls())
     assert [result.ok for result in results.values()] == [False]
+
+
+@pytest.mark.parametrize(
+    ("url", "scheme"),
+    [
+        ("https://cors.example.org/?javascript:alert(1)", "javascript"),
+        ("https://cors.example.org/?url=data%3A%2Cx", "data"),
+        ("https://cors.example.org/?file:///etc/passwd", "file"),
+    ],
+)
+def test_a_wrapped_value_of_another_scheme_fails_without_a_connection(
+    url: str, scheme: str
+) -> None:
+    def no_lookup(host: str, port: int) -> list[str]:
+        raise AssertionError(f"{host} must not be resolved")
+
+    result = check_urls([url], resolve=no_lookup)[url]
+    assert not result.ok
+    assert result.reason is not None
+    assert result.reason.endswith(f"only http and https are checked, not {scheme}:")

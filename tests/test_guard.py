@@ -1,4 +1,4 @@
-"""netguard: the one SSRF guard, tested directly (thumbcheck and websub test it through use)."""
+"""guard: the one SSRF guard, tested directly (imagecheck and websub test it through use)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import socket
 import pytest
 
 from laojia_feed.net import guard as netguard
+from laojia_feed.net.addresses import IPAddress, is_public_address
 from laojia_feed.net.guard import PinnedHTTP, PinnedHTTPS, Refused, Wording, vetted_address
-from laojia_feed.urls import IPAddress, is_public_address
 
 
 def allow_all(address: IPAddress) -> bool:
