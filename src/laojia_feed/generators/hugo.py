@@ -46,7 +46,7 @@ HUGO_CONFIGS = tuple(
 )
 
 #: Hugo's page URL when ``permalinks`` says nothing: the folders, then slug or file name.
-HUGO_DEFAULT_PERMALINK = ":sections/:hugo_slugorcontentbasename/"
+HUGO_DEFAULT_PERMALINK = ":sections/:hugo_path_slug/"
 
 #: Sections taken to hold the blog posts, most likely first.
 _POST_SECTIONS = ("posts", "post", "blog", "articles")
@@ -145,17 +145,23 @@ def page_sections(relpath: str, sections: Iterable[str]) -> tuple[str, ...]:
     return parts[:depth]
 
 
-def path_segments(text: str, *, lower: bool = True) -> tuple[str, ...]:
-    """Hugo's URL rule for a slug or a path (``UnicodeSanitize`` then lower case):
-    letters, digits, marks, ``%XX`` and ``./\\_#+~-@`` kept, white space → one ``-``,
-    the rest dropped; ``/`` separates segments (``"/uploads/2011/07"`` is three)."""
+def path_segments(text: str, *, urlize: bool = False) -> tuple[str, ...]:
+    """Hugo's URL rule for a front-matter slug, as path segments (``/`` separates them).
+
+    Letters, digits, marks, ``%XX`` and ``./\\_#+~-@`` are kept, white space becomes one
+    ``-``, the rest is dropped, all in lower case (``"5+3"`` → ``5+3``,
+    ``"/uploads/2011/07"`` → three segments). ``urlize`` is the rule of a ``:slug`` in
+    ``[permalinks]``, where ``+`` becomes ``-`` too (``5-3``).
+    """
     out: list[str] = []
     hyphen = False
     for index, char in enumerate(text):
+        escape = text[index + 1 : index + 3]
         kept = char in _KEPT or char.isalpha() or char.isdigit()
         kept = kept or unicodedata.category(char).startswith("M")
-        kept = kept or (char == "%" and set(text[index + 1 : index + 3]) <= _HEX
-                        and len(text[index + 1 : index + 3]) == 2)  # fmt: skip
+        kept = kept or (char == "%" and len(escape) == 2 and set(escape) <= _HEX)
+        if urlize and char == "+":
+            kept, hyphen = False, True
         if kept:
             if hyphen and out and out[-1] != "-":
                 out.append("-")
@@ -163,7 +169,7 @@ def path_segments(text: str, *, lower: bool = True) -> tuple[str, ...]:
             out.append(char)
         elif char.isspace() and out:
             hyphen = True
-    cleaned = "".join(out).lower() if lower else "".join(out)
+    cleaned = "".join(out).lower()
     return tuple(s for s in (part.strip("-") for part in cleaned.split("/")) if s)
 
 
