@@ -303,3 +303,14 @@ def test_detected_facts_name_their_sources(tmp_path: Path) -> None:
     lines = profile.describe(found)
     assert "time zone: UTC (Hugo's default (no timeZone: UTC))" in lines
     assert "feed files: index.xml (rss) (Hugo's home RSS)" in lines
+
+
+def test_json_feed_is_opt_in_beside_the_sites_own_feed(tmp_path: Path) -> None:
+    root = write(tmp_path / "site", {"hugo.toml": HUGO, "content/posts/a.md": post("A")})
+    write(root, {"laojia-feed.toml": '[outputs]\njson = "feed.json"\n'})
+
+    conf = config.configure_run(root, None, {})
+
+    assert conf.ok, conf.diagnostics
+    assert (conf.site.outputs.rss, conf.site.outputs.atom) == ("index.xml", "")
+    assert conf.site.outputs.json == "feed.json"

@@ -272,6 +272,9 @@ def apply(site: Site, data: Mapping[str, object], source: str) -> tuple[Site, li
             continue
         try:
             changes[spec.attr] = spec.parse(raw)
+            if key == "outputs" and isinstance(raw, Mapping):  # a site generator's others stay
+                given = {name: getattr(changes["outputs"], name) for name in raw}
+                changes["outputs"] = replace(site.outputs, **given)
         except FieldError as problem:
             problems.append(Diagnostic(source, key, str(problem)))
     return replace(site, **changes), problems
