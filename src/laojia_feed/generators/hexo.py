@@ -12,12 +12,10 @@ import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from laojia_feed.generators import zones
 from laojia_feed.generators.siteconfig import (
     Settings,
-    author,
+    author_zone_url,
     feed_limit,
-    join_root,
     mapping,
     scalar,
     translate_pattern,
@@ -115,18 +113,11 @@ def hexo_settings(config: Mapping[str, object], file_name: str = "_config.yml") 
         settings.text("description", config.get("subtitle"), "subtitle")
     else:
         settings.text("description", config.get("description"), "description")
-    found = author(config.get("author"))
-    if found:
-        settings.read("author", found, "author")
     language = config.get("language")
     language = language[0] if isinstance(language, list) and language else language
     if scalar(language) not in {None, "default"}:
         settings.read("language", scalar(language), "language")
-    settings.text("timezone", config.get("timezone"), "timezone")
-    settings.default("timezone", *zones.machine_zone())
-    url = scalar(config.get("url"))
-    if url:
-        settings.read("url", join_root(url, scalar(config.get("root"))), "url")
+    author_zone_url(settings, config, "root")
     permalink = scalar(config.get("permalink"))
     pattern = translate_pattern(permalink or HEXO_DEFAULT_PERMALINK, HEXO_TOKENS, "Hexo")
     if permalink:

@@ -14,12 +14,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from laojia_feed.generators import zones
 from laojia_feed.generators.siteconfig import (
     Settings,
-    author,
+    author_zone_url,
     feed_limit,
-    join_root,
     mapping,
     scalar,
     translate_pattern,
@@ -146,15 +144,8 @@ def jekyll_settings(
     settings = Settings(file_name)
     settings.text("title", config.get("title") or config.get("name"), "title")
     settings.text("description", config.get("description"), "description")
-    found = author(config.get("author"))
-    if found:
-        settings.read("author", found, "author")
     settings.text("language", config.get("lang") or config.get("locale"), "lang")
-    settings.text("timezone", config.get("timezone"), "timezone")
-    settings.default("timezone", *zones.machine_zone())
-    url = scalar(config.get("url"))
-    if url:
-        settings.read("url", join_root(url, scalar(config.get("baseurl"))), "url")
+    author_zone_url(settings, config, "baseurl")
     style = scalar(config.get("permalink"))
     written = JEKYLL_STYLES.get(style or "date", style or "")
     pattern = translate_pattern(written, JEKYLL_TOKENS, "Jekyll")

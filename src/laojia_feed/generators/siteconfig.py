@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from laojia_feed.generators import zones
 from laojia_feed.model import FieldError
 
 #: Largest config file read (a real one is a few KiB).
@@ -164,3 +165,16 @@ class Settings:
         """Set ``key`` to a generator default unless the config set it."""
         if key not in self.values:
             self.set(key, value, source)
+
+
+def author_zone_url(settings: Settings, config: Mapping[str, object], sub_path: str) -> None:
+    """What Hexo and Jekyll read alike: ``author``; ``timezone``, else the build machine's
+    zone; ``url`` with the sub-path key ``sub_path`` (``root``, ``baseurl``) added."""
+    found = author(config.get("author"))
+    if found:
+        settings.read("author", found, "author")
+    settings.text("timezone", config.get("timezone"), "timezone")
+    settings.default("timezone", *zones.machine_zone())
+    url = scalar(config.get("url"))
+    if url:
+        settings.read("url", join_root(url, scalar(config.get(sub_path))), "url")
