@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from laojia_feed import Author, Site, config
 from laojia_feed.generators import detect as sites
-from laojia_feed.generators import hexo, hugo, jekyll, siteconfig
+from laojia_feed.generators import hexo, hugo, jekyll, siteconfig, zones
 from laojia_feed.model import FieldError, OutputNames
 from laojia_feed.read import permalinks
 from laojia_feed.read.permalinks import PostFacts, expand
@@ -611,3 +611,56 @@ def test_any_config_gives_a_site_or_a_field_error(name: str, content: str) -> No
             return
         assert project is not None
         config.apply(Site(), project.settings, name)
+
+
+def test_hugo_sections_with_different_permalinks_are_named_not_mixed(tmp_path: Path) -> None:
+    root = make_site(tmp_path, "hugo.toml", None, ("content/posts", "content/notes"))
+    (root / "hugo.toml").write_text('[permalinks]\nposts = "/:year/:slug/"\n', "utf-8")
+    for page in ("content/posts/a.md", "content/notes/b.md", "content/about.md"):
+        (root / page).write_text("---\ntitle: x\n---\n", "utf-8")
+
+    project = sites.detect_site(root)
+
+    assert project is not None and project.posts == root / "content/posts"
+    assert project.settings["permalink"] == ":year/:hugo_slug/"
+    assert project.sources["permalink"] == "hugo.toml: permalinks"
+    assert project.notes == (
+        "content/(top level): left out, its permalinks differ from content/posts's",
+        "content/notes: left out, its permalinks differ from content/posts's",
+    )
+
+
+def test_hugo_section_folders_need_an_index_below_the_top() -> None:
+    known = {"cn", "cn/kids", "en"}
+    assert hugo.page_sections("cn/kids/2022/02/finals.md", known) == ("cn", "kids")
+    assert hugo.page_sections("cn/other/o.md", known) == ("cn",)
+    assert hugo.page_sections("about.md", known) == ()
+
+
+@pytest.mark.parametrize(
+    ("zone_env", "expected"),
+    [
+        ("Asia/Tokyo", "Asia/Tokyo"),
+        (":Europe/Paris", "Europe/Paris"),
+        ("CST-8", "Etc/GMT-8"),
+        ("UTC0", "UTC"),
+        ("/usr/share/zoneinfo/Asia/Shanghai", "Asia/Shanghai"),
+    ],
+)
+def test_machine_zone_from_tz(zone_env: str, expected: str) -> None:
+    assert zones.machine_zone({"TZ": zone_env})[0] == expected
+
+
+def test_machine_zone_from_the_system(tmp_path: Path) -> None:
+    link = tmp_path / "localtime"
+    link.symlink_to("/usr/share/zoneinfo/Asia/Kolkata")
+    missing = tmp_path / "none"
+    named = tmp_path / "timezone"
+    named.write_text("Europe/Berlin\n", "utf-8")
+
+    assert zones.machine_zone({}, link, missing)[0] == "Asia/Kolkata"
+    assert zones.machine_zone({}, missing, named)[0] == "Europe/Berlin"
+    assert zones.machine_zone({"TZ": "Not/AZone"}, missing, missing) == (
+        "UTC",
+        "UTC: the build machine names no zone (no TZ, no system zone)",
+    )

@@ -84,7 +84,7 @@ def _hugo(root: Path, config_file: Path) -> SiteProject:
     name = config_file.relative_to(root).as_posix()
     settings = hugo.hugo_settings(config, name)
     layout = hugo.hugo_layout(config, root / "content")
-    configured = layout.permalink in layout.patterns.values()
+    configured = layout.permalink != hugo.HUGO_DEFAULT_PERMALINK
     settings.set("permalink", layout.permalink, f"{name}: permalinks" if configured else
                  "Hugo's default (the page's path)")  # fmt: skip
     notes = tuple(
