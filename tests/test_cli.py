@@ -291,7 +291,7 @@ def test_build_a_hexo_site_root(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "placeholder" not in result.output
     # hexo-generator-feed's file names and the site's own title and permalinks
-    assert sorted(p.name for p in out.iterdir()) == ["atom.xml", "feed.json", "rss2.xml"]
+    assert sorted(p.name for p in out.iterdir()) == ["atom.xml", "rss2.xml"]  # no JSON Feed
     atom = parse_atom((out / "atom.xml").read_bytes())
     assert atom.feed.title == "老家的博客"
     assert atom.entries[0].link == "http://example.com/blog/2021/12/09/hello/"

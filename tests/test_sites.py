@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from laojia_feed import Author, Site, config
 from laojia_feed.generators import detect as sites
+from laojia_feed.generators import hexo, hugo, jekyll, siteconfig, zones
 from laojia_feed.model import FieldError, OutputNames
 from laojia_feed.read import permalinks
 from laojia_feed.read.permalinks import PostFacts, expand
@@ -27,6 +28,14 @@ KEY_NAMES = ("title", "url", "root", "baseURL", "baseurl", "author", "language",
              "path", "limit", "content", "content_limit", "hub", "icon", "params", "services",
              "rss", "rssLimit", "name", "email", "description", "subtitle", "lang")  # fmt: skip
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+#: The build machine's zone in these tests (Hexo and Jekyll use it when the config names none).
+MACHINE_TZ = "America/New_York"
+
+
+@pytest.fixture(autouse=True)
+def machine_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", MACHINE_TZ)
 
 
 def make_site(root: Path, config_name: str, fixture: str | None, folders: tuple[str, ...]) -> Path:
@@ -86,7 +95,7 @@ def test_hexo_site_is_recognised_and_its_config_mapped(tmp_path: Path) -> None:
         "timezone": "Asia/Shanghai",
         "url": "http://example.com/blog/",
         "permalink": ":year/:month/:day/:path/",
-        "outputs": {"atom": "atom.xml", "rss": "rss2.xml"},
+        "outputs": {"atom": "atom.xml", "rss": "rss2.xml", "json": ""},
         "limit": 0,
         "full_content": False,
         "summary_length": 140,
@@ -95,7 +104,7 @@ def test_hexo_site_is_recognised_and_its_config_mapped(tmp_path: Path) -> None:
     }
     site = applied(project)
     assert site.limit is None  # 0 means every post
-    assert site.outputs == OutputNames(rss="rss2.xml", atom="atom.xml", json="feed.json")
+    assert site.outputs == OutputNames(rss="rss2.xml", atom="atom.xml", json="")
     assert site.author == Author("张三")
 
 
@@ -105,23 +114,38 @@ def test_hexo_defaults_when_config_is_empty(tmp_path: Path) -> None:
     project = sites.detect_site(root)
 
     assert project is not None and project.kind == "hexo"  # source/_posts wins over _posts
-    assert dict(project.settings) == {"permalink": ":year/:month/:day/:path/"}
+    assert dict(project.settings) == {
+        "timezone": MACHINE_TZ,
+        "permalink": ":year/:month/:day/:path/",
+        "outputs": {"atom": "atom.xml", "rss": "", "json": ""},
+        "limit": 20,
+    }
+    assert project.sources["timezone"] == f"the build machine's TZ={MACHINE_TZ}"
+    assert project.sources["limit"] == "hexo-generator-feed's default"
 
 
 @pytest.mark.parametrize(
     ("feed", "expected"),
     [
-        ("{type: rss2}", {"outputs": {"rss": "rss2.xml"}}),
-        ("{type: atom, path: feed.xml, limit: 20}", {"outputs": {"atom": "feed.xml"}, "limit": 20}),
+        ("{type: rss2}", {"outputs": {"rss": "rss2.xml"}, "limit": 20}),
+        ("{type: atom, path: feed, limit: 5}", {"outputs": {"atom": "feed.xml"}, "limit": 5}),
         (
             "{type: [rss2], path: [rss.xml], content: true}",
-            {"outputs": {"rss": "rss.xml"}, "full_content": True},
+            {"outputs": {"rss": "rss.xml"}, "full_content": True, "limit": 20},
         ),
         (
             "{limit: false, icon: 'https://cdn.example.org/i.png'}",
             {"outputs": {"atom": "atom.xml"}, "limit": 0, "icon": "https://cdn.example.org/i.png"},
         ),
-        ("{type: json, order_by: -updated}", {}),
+        ("{type: json, order_by: -updated}", {"outputs": {"atom": "atom.xml"}, "limit": 20}),
+        (
+            "{type: [rss2, json, atom], path: x.xml}",
+            {"outputs": {"atom": "atom.xml", "rss": "rss2.xml"}, "limit": 20},
+        ),
+        (
+            "{type: [atom, rss2], path: [a.xml]}",
+            {"outputs": {"atom": "a.xml", "rss": "rss2.xml"}, "limit": 20},
+        ),
     ],
 )
 def test_hexo_feed_block(tmp_path: Path, feed: str, expected: dict[str, object]) -> None:
@@ -134,6 +158,10 @@ def test_hexo_feed_block(tmp_path: Path, feed: str, expected: dict[str, object])
     settings = dict(project.settings)
     assert settings.pop("url") == "https://x.org/"
     settings.pop("permalink")
+    assert settings.pop("timezone") == MACHINE_TZ
+    outputs = expected.pop("outputs")
+    assert isinstance(outputs, dict)
+    assert settings.pop("outputs") == {"rss": "", "atom": "", "json": ""} | outputs
     assert settings == expected
     applied(project)
 
@@ -186,13 +214,13 @@ def test_hexo_url_and_root(tmp_path: Path, url: str, root: str | None, expected:
     ],
 )
 def test_hexo_permalinks(pattern: str, post: PostFacts, expected: str) -> None:
-    ours = sites.translate_pattern(pattern, sites.HEXO_TOKENS, "Hexo")
+    ours = siteconfig.translate_pattern(pattern, hexo.HEXO_TOKENS, "Hexo")
 
     assert expand(ours, post) == expected
 
 
 def test_hexo_hash_is_sha1_of_slug_and_unix_time() -> None:
-    ours = sites.translate_pattern(":hash/", sites.HEXO_TOKENS, "Hexo")
+    ours = siteconfig.translate_pattern(":hash/", hexo.HEXO_TOKENS, "Hexo")
     post = facts("hello-world.md", "2021-12-09T11:10:27")
     # sha1("hello-world" + "1639019427")[:12]; the Hexo comparison test checks the rule
     assert expand(ours, post) == "1b805cadc138/"
@@ -208,7 +236,7 @@ def test_hugo_toml_site(tmp_path: Path) -> None:
     project = sites.detect_site(root)
 
     assert project is not None
-    assert (project.kind, project.posts) == ("hugo", root / "content/posts")
+    assert (project.kind, project.posts) == ("hugo", root / "content")
     assert dict(project.settings) == {
         "title": "老家的博客",
         "url": "https://blog.example.org/",
@@ -218,7 +246,7 @@ def test_hugo_toml_site(tmp_path: Path) -> None:
         "timezone": "Asia/Shanghai",
         "limit": 15,
         "permalink": ":year/:month/:hugo_slug/",
-        "outputs": {"rss": "index.xml"},
+        "outputs": {"rss": "index.xml", "atom": "", "json": ""},
     }
     site = applied(project)
     assert site.author == Author("张三", "zhang@example.org")
@@ -230,15 +258,16 @@ def test_hugo_yaml_site_with_old_spellings(tmp_path: Path) -> None:
 
     project = sites.detect_site(root)
 
-    assert project is not None and project.posts == root / "content/post"
+    assert project is not None and project.posts == root / "content"
     assert dict(project.settings) == {
         "title": "YAML site",
         "url": "https://yaml.example.org/blog/",
         "language": "en-us",
         "author": "Jane Doe",
         "limit": 0,
-        "permalink": "post/:year/:hugo_filename/",
-        "outputs": {"rss": "index.xml"},
+        "permalink": ":section/:year/:hugo_filename/",
+        "timezone": "UTC",
+        "outputs": {"rss": "index.xml", "atom": "", "json": ""},
     }
     assert applied(project).limit is None
 
@@ -250,18 +279,17 @@ def test_hugo_without_permalinks_uses_the_content_folder(tmp_path: Path) -> None
     project = sites.detect_site(root)
 
     assert project is not None and project.posts == root / "content"
-    assert project.settings["permalink"] == sites.HUGO_DEFAULT_PERMALINK
+    assert project.settings["permalink"] == hugo.HUGO_DEFAULT_PERMALINK
     post = facts("posts/Hello World.md", title="你好")
-    assert expand(sites.HUGO_DEFAULT_PERMALINK, post) == "posts/hello-world/"
+    assert expand(hugo.HUGO_DEFAULT_PERMALINK, post) == "posts/hello-world/"
     bundle = facts("posts/北京之旅/index.md", slug="index")
     assert (
-        expand(sites.HUGO_DEFAULT_PERMALINK, bundle)
-        == "posts/%E5%8C%97%E4%BA%AC%E4%B9%8B%E6%97%85/"
+        expand(hugo.HUGO_DEFAULT_PERMALINK, bundle) == "posts/%E5%8C%97%E4%BA%AC%E4%B9%8B%E6%97%85/"
     )
     about = facts("about.md", slug="about")
-    assert expand(sites.HUGO_DEFAULT_PERMALINK, about) == "about/"
+    assert expand(hugo.HUGO_DEFAULT_PERMALINK, about) == "about/"
     with_slug = PostFacts(post.published, "My-Slug", (), "posts/x.md", {"slug": "My Slug"})
-    assert expand(sites.HUGO_DEFAULT_PERMALINK, with_slug) == "posts/my-slug/"
+    assert expand(hugo.HUGO_DEFAULT_PERMALINK, with_slug) == "posts/my-slug/"
 
 
 def test_hugo_config_files_in_hugo_order(tmp_path: Path) -> None:
@@ -307,7 +335,7 @@ def test_hugo_config_in_config_default_folder(tmp_path: Path) -> None:
     ],
 )
 def test_hugo_permalinks(pattern: str, post: PostFacts, expected: str) -> None:
-    ours = sites.translate_pattern(pattern, sites.HUGO_TOKENS, "Hugo")
+    ours = siteconfig.translate_pattern(pattern, hugo.HUGO_TOKENS, "Hugo")
 
     assert expand(ours, post) == expected
 
@@ -334,7 +362,8 @@ def test_jekyll_site(tmp_path: Path) -> None:
         "timezone": "Asia/Shanghai",
         "url": "https://blog.example.org/notes/",
         "permalink": ":categories/:year/:month/:day/:slug/",
-        "outputs": {"atom": "atom.xml"},
+        "patterns": list(jekyll.POST_PATTERNS),
+        "outputs": {"rss": "", "atom": "atom.xml", "json": ""},
         "id_style": "jekyll",
         "limit": 20,
         "full_content": False,
@@ -370,7 +399,8 @@ def test_jekyll_permalink_styles(tmp_path: Path, style: str | None, expected: st
 
 
 def test_jekyll_empty_categories_leave_no_empty_segment() -> None:
-    pattern = sites.translate_pattern(sites.JEKYLL_STYLES["date"], sites.JEKYLL_TOKENS, "Jekyll")
+    date_style = jekyll.JEKYLL_STYLES["date"]
+    pattern = siteconfig.translate_pattern(date_style, jekyll.JEKYLL_TOKENS, "Jekyll")
 
     assert expand(pattern, facts("2021-12-09-x.md")) == "2021/12/09/hello-world.html"
 
@@ -461,7 +491,7 @@ def test_non_utf8_and_huge_configs(tmp_path: Path) -> None:
     (tmp_path / "_config.yml").write_bytes("title: 老家\n".encode("gb18030"))
     with pytest.raises(FieldError, match="not UTF-8"):
         sites.detect_site(tmp_path)
-    (tmp_path / "_config.yml").write_bytes(b"#" * (sites.MAX_CONFIG_BYTES + 1))
+    (tmp_path / "_config.yml").write_bytes(b"#" * (siteconfig.MAX_CONFIG_BYTES + 1))
     with pytest.raises(FieldError, match="larger than"):
         sites.detect_site(tmp_path)
 
@@ -491,6 +521,8 @@ def test_wrong_types_in_config_are_left_to_config_apply(tmp_path: Path) -> None:
         "url": "5/",
         "timezone": "Mars/Base",
         "permalink": ":year/:month/:day/:path/",
+        "outputs": {"atom": "atom.xml", "rss": "", "json": ""},
+        "limit": 20,
     }
     _site, problems = config.apply(Site(), project.settings, "_config.yml")
     assert {p.field for p in problems} == {"url", "timezone"}
@@ -579,3 +611,56 @@ def test_any_config_gives_a_site_or_a_field_error(name: str, content: str) -> No
             return
         assert project is not None
         config.apply(Site(), project.settings, name)
+
+
+def test_hugo_sections_with_different_permalinks_are_named_not_mixed(tmp_path: Path) -> None:
+    root = make_site(tmp_path, "hugo.toml", None, ("content/posts", "content/notes"))
+    (root / "hugo.toml").write_text('[permalinks]\nposts = "/:year/:slug/"\n', "utf-8")
+    for page in ("content/posts/a.md", "content/notes/b.md", "content/about.md"):
+        (root / page).write_text("---\ntitle: x\n---\n", "utf-8")
+
+    project = sites.detect_site(root)
+
+    assert project is not None and project.posts == root / "content/posts"
+    assert project.settings["permalink"] == ":year/:hugo_slug/"
+    assert project.sources["permalink"] == "hugo.toml: permalinks"
+    assert project.notes == (
+        "content/(top level): left out, its permalinks differ from content/posts's",
+        "content/notes: left out, its permalinks differ from content/posts's",
+    )
+
+
+def test_hugo_section_folders_need_an_index_below_the_top() -> None:
+    known = {"cn", "cn/kids", "en"}
+    assert hugo.page_sections("cn/kids/2022/02/finals.md", known) == ("cn", "kids")
+    assert hugo.page_sections("cn/other/o.md", known) == ("cn",)
+    assert hugo.page_sections("about.md", known) == ()
+
+
+@pytest.mark.parametrize(
+    ("zone_env", "expected"),
+    [
+        ("Asia/Tokyo", "Asia/Tokyo"),
+        (":Europe/Paris", "Europe/Paris"),
+        ("CST-8", "Etc/GMT-8"),
+        ("UTC0", "UTC"),
+        ("/usr/share/zoneinfo/Asia/Shanghai", "Asia/Shanghai"),
+    ],
+)
+def test_machine_zone_from_tz(zone_env: str, expected: str) -> None:
+    assert zones.machine_zone({"TZ": zone_env})[0] == expected
+
+
+def test_machine_zone_from_the_system(tmp_path: Path) -> None:
+    link = tmp_path / "localtime"
+    link.symlink_to("/usr/share/zoneinfo/Asia/Kolkata")
+    missing = tmp_path / "none"
+    named = tmp_path / "timezone"
+    named.write_text("Europe/Berlin\n", "utf-8")
+
+    assert zones.machine_zone({}, link, missing)[0] == "Asia/Kolkata"
+    assert zones.machine_zone({}, missing, named)[0] == "Europe/Berlin"
+    assert zones.machine_zone({"TZ": "Not/AZone"}, missing, missing) == (
+        "UTC",
+        "UTC: the build machine names no zone (no TZ, no system zone)",
+    )

@@ -290,6 +290,8 @@ def apply(site: Site, data: Mapping[str, object], source: str) -> tuple[Site, li
             continue
         try:
             value = spec.parse(raw)
+            if key == "outputs" and isinstance(raw, Mapping):  # a site generator's others stay
+                value = replace(site.outputs, **{name: getattr(value, name) for name in raw})
         except FieldError as problem:
             problems.append(Diagnostic(source, key, str(problem)))
             continue
@@ -453,6 +455,14 @@ def template() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _keys_in(source: Path | None) -> set[str]:
+    """The keys a laojia-feed config file sets (none when there is no readable file)."""
+    try:
+        return set(read_table(source)) if source is not None else set()
+    except FieldError:
+        return set()
+
+
 def configure_run(
     posts: Path,
     path: Path | None = None,
@@ -471,7 +481,11 @@ def configure_run(
     if project is None:
         return load_config(path, overrides, search=(posts, posts.parent, Path.cwd()))
     base, problems = apply(Site(), project.settings, str(project.config_file))
+    problems += [Diagnostic(str(project.config_file), k, m) for k, m in project.problems]
     config = load_config(path, overrides, search=(project.root, Path.cwd()), base=base)
+    # laojia-feed's own config and flags override the site's: its bad value is then no error
+    ours = set(overrides or ()) | _keys_in(config.source)
+    problems = [problem for problem in problems if problem.field not in ours]
     return replace(
         config,
         diagnostics=(*problems, *config.diagnostics),

@@ -354,7 +354,9 @@ def parse_slug(raw: object, ctx: Context, warn: Warn) -> str:
     if not slug:
         warn(f"slug {text!r} is empty once cleaned; using {default!r}")
         return default
-    if slug != slug_from(text.replace("/", "").replace("\\", "")) or ".." in text:
+    hugo_path = ":hugo_" in ctx.site.permalink  # Hugo's slug may be a path: its URL uses it
+    unclean = slug != slug_from(text.replace("/", "").replace("\\", "")) or ".." in text
+    if unclean and not hugo_path:
         warn(f"slug {text!r} is not a clean URL segment; using {slug!r}")
     if len(slug) > MAX_SLUG:
         warn(f"slug is {len(slug)} characters long; cut to {MAX_SLUG}")

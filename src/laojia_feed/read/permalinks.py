@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import TypeAlias
 from urllib.parse import quote
 
+from laojia_feed.generators.hugo import path_segments
 from laojia_feed.xmlchars import one_line
 
 #: Characters never kept in a slug: path separators, URL delimiters, white space.
@@ -187,12 +188,12 @@ def _hugo_title(facts: PostFacts) -> TokenValue:
 def _hugo_slug(facts: PostFacts) -> TokenValue:
     """Hugo's ``:slug``: the front-matter slug, else the title, urlized."""
     slug = _text(facts.meta.get("slug"))
-    return (hugo_urlize(slug) if slug else "") or _hugo_title(facts)
+    return (path_segments(slug, urlize=True) if slug else ()) or _hugo_title(facts)
 
 
-def _hugo_slug_or_name(facts: PostFacts, *, bundle: bool) -> TokenValue:
+def _hugo_slug_or_name(facts: PostFacts, *, bundle: bool, urlize: bool = True) -> TokenValue:
     slug = _text(facts.meta.get("slug"))
-    return (hugo_urlize(slug) if slug else "") or _hugo_name(facts, bundle=bundle)
+    return (path_segments(slug, urlize=urlize) if slug else ()) or _hugo_name(facts, bundle=bundle)
 
 
 #: Token → its value for a post. Dates are the site's local date.
@@ -233,6 +234,7 @@ TOKENS: Mapping[str, Callable[[PostFacts], TokenValue]] = MappingProxyType(
         ":hugo_contentbasename": lambda f: _hugo_name(f, bundle=True),
         ":hugo_slugorfilename": lambda f: _hugo_slug_or_name(f, bundle=False),
         ":hugo_slugorcontentbasename": lambda f: _hugo_slug_or_name(f, bundle=True),
+        ":hugo_path_slug": lambda f: _hugo_slug_or_name(f, bundle=True, urlize=False),
         ":hash": _hexo_hash,
         ":abbrlink": _meta("abbrlink"),
         ":id": _meta("id"),
