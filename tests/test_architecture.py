@@ -131,13 +131,11 @@ NOT_YET_SPLIT = frozenset(
     {
         "cli/commands.py",
         "config.py",
-        "generators/detect.py",
         "read/article.py",
         "read/dates.py",
         "read/discover.py",
         "read/frontmatter.py",
         "render/sanitize.py",
-        "urls.py",
         "write/output.py",
     }
 )

@@ -19,7 +19,8 @@ import pytest
 
 from feedcheck import instant
 from laojia_feed import build, config
-from laojia_feed.generators import detect, hugo, profile
+from laojia_feed.generators import detect, hugo
+from laojia_feed.generators import detected as profile
 from laojia_feed.model import Exclusion
 from test_generators import (
     entries,
