@@ -19,6 +19,7 @@ import pytest
 
 from feedcheck import instant
 from laojia_feed import build, config
+from laojia_feed.config import configure_run
 from laojia_feed.generators import detect, hugo
 from laojia_feed.generators import detected as profile
 from laojia_feed.model import Exclusion
@@ -315,3 +316,19 @@ def test_json_feed_is_opt_in_beside_the_sites_own_feed(tmp_path: Path) -> None:
     assert conf.ok, conf.diagnostics
     assert (conf.site.outputs.rss, conf.site.outputs.atom) == ("index.xml", "")
     assert conf.site.outputs.json == "feed.json"
+
+
+def test_the_run_configuration_says_what_was_detected(tmp_path: Path) -> None:
+    """Issue 11 (14): the library result names the generator, posts folder, permalink, time
+    zone, feed length and files, each with its source; flags are named as the source."""
+    root = tmp_path / "site"
+    (root / "content" / "posts").mkdir(parents=True)
+    (root / "hugo.toml").write_text('baseURL = "https://blog.example.org/"\n', encoding="utf-8")
+    (root / "content" / "posts" / "a.md").write_text("+++\ntitle = 'a'\n+++\nA\n")
+    config = configure_run(root, overrides={"limit": 5})
+    assert config.detected is not None
+    lines = profile.describe(config.detected)
+    assert lines[0] == f"site: hugo ({root / 'hugo.toml'})"
+    assert "time zone: UTC (Hugo's default (no timeZone: UTC))" in lines
+    assert "feed length: 5 (command line)" in lines
+    assert configure_run(root / "content" / "posts").detected is None

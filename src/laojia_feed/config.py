@@ -18,6 +18,7 @@ from typing import Any
 
 from laojia_feed import urls
 from laojia_feed.generators.detect import detect_site
+from laojia_feed.generators.detected import Detected, detected
 from laojia_feed.model import (
     Author,
     Diagnostic,
@@ -269,6 +270,9 @@ class Config:
     posts: Path | None = None
     #: Processes and the incremental cache.
     run: RunOptions = field(default_factory=RunOptions)
+    #: What was recognised at a Hexo, Hugo or Jekyll site root, with where each setting
+    #: came from (None: a plain posts folder); ``-v`` and ``check`` print it.
+    detected: Detected | None = None
 
     @property
     def ok(self) -> bool:
@@ -486,9 +490,12 @@ def configure_run(
     # laojia-feed's own config and flags override the site's: its bad value is then no error
     ours = set(overrides or ()) | _keys_in(config.source)
     problems = [problem for problem in problems if problem.field not in ours]
+    overridden = {key: str(config.source) for key in _keys_in(config.source)}
+    overridden.update(dict.fromkeys(overrides or (), "command line"))
     return replace(
         config,
         diagnostics=(*problems, *config.diagnostics),
         posts=project.posts,
         source=config.source or project.config_file,
+        detected=detected(project, config.site, overridden),
     )
