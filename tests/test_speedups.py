@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
@@ -12,8 +11,7 @@ from hypothesis import strategies as st
 
 from laojia_feed import urls
 from laojia_feed.model import FieldError
-from laojia_feed.read import article as fields
-from laojia_feed.read import frontmatter, permalinks
+from laojia_feed.read import frontmatter, permalinks, plaintext
 from laojia_feed.xmlchars import strip_forbidden
 
 #: Pieces URLs are made of, so that random text hits hosts, ports, escapes and dots.
@@ -85,13 +83,13 @@ _TEXTISH = st.text(max_size=40) | st.text(
 @given(_TEXTISH)
 def test_plain_text_fast_path_matches_the_parser(raw: str) -> None:
     text = strip_forbidden(raw)[0]
-    assert fields.plain_text(raw) == fields._parsed_plain_text(text)
+    assert plaintext.plain_text(raw) == plaintext._parsed_plain_text(text)
 
 
 def test_plain_text_still_parses_markup_and_entities() -> None:
-    assert fields.plain_text("<b>粗</b> &amp; 细") == "粗 & 细"
-    assert fields.plain_text("\ufeff标题") == "标题"
-    assert fields.plain_text(" 两个\n 空格 ") == "两个 空格"
+    assert plaintext.plain_text("<b>粗</b> &amp; 细") == "粗 & 细"
+    assert plaintext.plain_text("\ufeff标题") == "标题"
+    assert plaintext.plain_text(" 两个\n 空格 ") == "两个 空格"
 
 
 _SEGMENTISH = st.text(
@@ -104,19 +102,6 @@ _SEGMENTISH = st.text(
 def test_segment_fast_path_matches_quote(text: str) -> None:
     slow = quote(permalinks._CONTROL.sub("", text), safe=permalinks._SEGMENT_SAFE)
     assert permalinks._segment(text) == slow
-
-
-_PATHISH = st.lists(
-    st.sampled_from(["a", "年", ".", "..", "", "x.md", ".md", "index.html", "b.", "c.tar.gz"]),
-    max_size=5,
-).map("/".join)
-
-
-@settings(max_examples=300, deadline=None)
-@given(_PATHISH)
-def test_path_parts_match_pathlib(relpath: str) -> None:
-    path = PurePosixPath(relpath)
-    assert fields.path_parts(relpath) == (path.parent.name, path.stem, path.suffix)
 
 
 _SCALARS = st.none() | st.text(max_size=5) | st.integers() | st.booleans()
