@@ -674,3 +674,52 @@ def test_fast_yaml_constructor_shares_aliased_containers() -> None:
     assert isinstance(data, dict)
     assert data["a"] is data["b"]
     assert data["c"]["k"] is data["c"]
+
+
+# --- front matter without its opening --- (hexo-admin writes it, Hexo reads it; #11) -------
+
+UNOPENED = "no opening --- line"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: 你好\ndate: 2019-08-29 15:43:00\n---\n正文",
+        "\ufefftitle: 你好\ndate: 2019-08-29 15:43:00\n---\n\n正文",
+        "\n\ntitle: 你好\ndate: 2019-08-29 15:43:00\ntags:\n- 随笔\n-----\n正文",
+    ],
+)
+def test_front_matter_without_its_opening_fence_is_read_as_hexo_does(text: str) -> None:
+    post, warnings = split(text)
+    assert post.meta["title"] == "你好"
+    assert post.meta["date"] == "2019-08-29 15:43:00"
+    assert post.body == "正文"
+    assert post.syntax == "yaml"
+    assert len(warnings) == 1
+    assert UNOPENED in warnings[0]
+
+
+def test_unopened_front_matter_keeps_line_numbers_and_warnings() -> None:
+    post, warnings = split("title: a\ntitle: b\n---\nbody")
+    assert post.meta["title"] == "b"
+    assert post.body_line == 4
+    assert UNOPENED in warnings[0]
+    assert 'duplicate key "title" at line 2' in warnings[1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Just a paragraph of prose.\n---\nMore prose.",
+        "A Setext heading\n---\n",
+        "- a list\n- of items\n---\n",
+        "title: [unclosed\n---\nbody",
+        "plain text without any fence",
+        "\n\n---",
+    ],
+)
+def test_text_before_a_dash_line_that_is_not_a_mapping_is_still_refused(text: str) -> None:
+    messages: list[str] = []
+    with pytest.raises(FieldError, match="no front matter|has no closing"):
+        split_post(text, messages.append)
+    assert messages == []

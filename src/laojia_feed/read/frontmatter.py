@@ -13,6 +13,7 @@ every character XML forbids removed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -23,7 +24,7 @@ from laojia_feed.read.front_clean import MAX_NODES as MAX_NODES
 from laojia_feed.read.front_clean import TOO_BIG as TOO_BIG
 from laojia_feed.read.front_handler import MAX_FRONT_MATTER_CHARS as MAX_FRONT_MATTER_CHARS
 from laojia_feed.read.front_handler import NO_FRONT_MATTER as NO_FRONT_MATTER
-from laojia_feed.read.front_handler import FrontHandler, skip_blank_lines
+from laojia_feed.read.front_handler import Block, FrontHandler, end_of_line, skip_blank_lines
 from laojia_feed.read.front_handler import KeyWarn as KeyWarn
 from laojia_feed.read.front_json import HexoJSONHandler as HexoJSONHandler
 from laojia_feed.read.front_toml import TomlHandler as TomlHandler
@@ -55,10 +56,13 @@ def split_post(text: str, warn: Warn, warn_key: KeyWarn | None = None) -> RawPos
     for handler in _HANDLERS:
         block = handler.locate(text, start)
         if block is not None:
+            meta = handler.load(
+                block.front, first_line=block.first_line, warn=warn, warn_key=warn_key
+            )
             break
     else:
-        raise FieldError(NO_FRONT_MATTER)
-    meta = handler.load(block.front, first_line=block.first_line, warn=warn, warn_key=warn_key)
+        handler, block = _YAML, _unopened(text, start)
+        meta = _load_unopened(block, warn, warn_key)
     body_start = skip_blank_lines(text, block.end)
     return RawPost(
         meta=MappingProxyType(meta),
@@ -68,4 +72,60 @@ def split_post(text: str, warn: Warn, warn_key: KeyWarn | None = None) -> RawPos
     )
 
 
-_HANDLERS: tuple[FrontHandler, ...] = (StrictYAMLHandler(), TomlHandler(), HexoJSONHandler())
+_YAML = StrictYAMLHandler()
+_HANDLERS: tuple[FrontHandler, ...] = (_YAML, TomlHandler(), HexoJSONHandler())
+
+#: A line of three or more dashes: where YAML front matter without its opening fence ends.
+_DASHES = re.compile(r"^-{3,}+[ \t\r\f\v]*+$", re.MULTILINE)
+
+UNOPENED = (
+    "no opening --- line: the lines before the first --- are read as YAML front matter, "
+    "as Hexo does; add --- at the top"
+)
+
+
+def _line_of(text: str, pos: int) -> int:
+    """The 1-based line number of ``pos`` in ``text``."""
+    return text.count("\n", 0, pos) + 1
+
+
+def _unopened(text: str, start: int) -> Block:
+    """The lines from ``start`` to the first ``---`` line (hexo-admin writes front matter
+    without its opening fence, and Hexo reads it); FieldError when there is no such line."""
+    closing = _DASHES.search(text, start)
+    if closing is None or closing.start() == start:
+        raise FieldError(NO_FRONT_MATTER)
+    return Block(
+        text[start : closing.start()], _line_of(text, start), end_of_line(text, closing.start()) + 1
+    )
+
+
+def _load_unopened(block: Block, warn: Warn, warn_key: KeyWarn | None) -> dict[str, object]:
+    """The front matter of an unopened block, only when it is a YAML mapping with keys.
+
+    Anything else (prose, a Markdown heading underlined with ``---``, invalid YAML) is a
+    text without front matter, refused as before; nothing is reported for a refused block.
+    """
+    held: list[tuple[str | None, str]] = []
+
+    def hold_key(key: str, message: str) -> None:
+        held.append((key, message))
+
+    try:
+        meta = _YAML.load(
+            block.front,
+            first_line=block.first_line,
+            warn=lambda message: held.append((None, message)),
+            warn_key=None if warn_key is None else hold_key,
+        )
+    except FieldError:
+        raise FieldError(NO_FRONT_MATTER) from None
+    if not meta:
+        raise FieldError(NO_FRONT_MATTER)
+    warn(UNOPENED)
+    for key, message in held:
+        if key is None or warn_key is None:
+            warn(message)
+        else:
+            warn_key(key, message)
+    return meta
