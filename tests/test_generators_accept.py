@@ -9,7 +9,6 @@ the same links, titles and instants. Skipped where Hexo is not installed
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ import pytest
 from feedcheck import instant
 from laojia_feed import Site, build, config
 from laojia_feed.generators import detect as sites
-from test_generators import HEXO_CONFIG, SITE_TZ, entries, hexo_install, run, title_text
+from test_generators import SITE_TZ, entries, hexo_install, hexo_site, run, title_text
 
 pytestmark = pytest.mark.generators
 
@@ -34,18 +33,7 @@ POSTS: dict[str, bytes] = {
 
 def test_hexo_and_laojia_feed_publish_the_same_posts(tmp_path: Path) -> None:
     modules = hexo_install()
-    root = tmp_path / "site"
-    (root / "source" / "_posts").mkdir(parents=True)
-    (root / "node_modules").symlink_to(modules, target_is_directory=True)
-    package = {
-        "name": "site",
-        "private": True,
-        "hexo": {"version": "8.1.2"},
-        "dependencies": {"hexo": "*", "hexo-generator-feed": "*", "hexo-renderer-marked": "*"},
-    }
-    (root / "package.json").write_text(json.dumps(package), encoding="utf-8")
-    config_text = HEXO_CONFIG.format(permalink=":year/:month/:day/:title/")
-    (root / "_config.yml").write_text(config_text, encoding="utf-8")
+    root = hexo_site(tmp_path, modules, ":year/:month/:day/:title/")
     for name, data in POSTS.items():
         (root / "source" / "_posts" / name).write_bytes(data)
     run([str(modules / ".bin" / "hexo"), "generate", "--silent"], root, tmp_path, SITE_TZ)

@@ -112,6 +112,18 @@ def _assemble(fields: Fields, text: str, tz: tzinfo, warn: Warn) -> datetime:
     return written.replace(tzinfo=zone)
 
 
+#: Unix times read: the smallest value, the unit, its microseconds, what to add.
+_EPOCH_UNITS = (
+    (
+        10**9,
+        "seconds",
+        10**6,
+        "Hexo reads a number as milliseconds (January 1970); write the date itself",
+    ),
+    (10**12, "milliseconds", 10**3, "write the date itself"),
+)
+
+
 def _epoch(value: Decimal, shown: str, tz: tzinfo, warn: Warn) -> datetime:
     """Unix time: 10 integer digits are seconds, 13 are milliseconds; nothing else.
 
@@ -119,21 +131,13 @@ def _epoch(value: Decimal, shown: str, tz: tzinfo, warn: Warn) -> datetime:
     milliseconds, so a 10-digit date it puts in January 1970 is published here in its year.
     """
     if value.is_finite() and value >= 0:
-        whole = int(value)
-        if 10**9 <= whole < 10**10:
-            found = (_EPOCH + timedelta(microseconds=int(value * 10**6))).astimezone(tz)
-            warn(
-                f"{shown} read as a Unix time in seconds: {found.isoformat(sep=' ')}; "
-                "Hexo reads a number as milliseconds (January 1970); write the date itself"
-            )
-            return found
-        if 10**12 <= whole < 10**13:
-            found = (_EPOCH + timedelta(microseconds=int(value * 10**3))).astimezone(tz)
-            warn(
-                f"{shown} read as a Unix time in milliseconds: {found.isoformat(sep=' ')}; "
-                "write the date itself"
-            )
-            return found
+        for low, unit, to_microseconds, hint in _EPOCH_UNITS:
+            if low <= int(value) < low * 10:
+                found = (_EPOCH + timedelta(microseconds=int(value * to_microseconds))).astimezone(
+                    tz
+                )
+                warn(f"{shown} read as a Unix time in {unit}: {found.isoformat(sep=' ')}; {hint}")
+                return found
     raise FieldError(
         f"{shown} is ambiguous as a Unix time: laojia-feed reads a number as seconds only with "
         "10 digits (years 2001–2286) or as milliseconds with 13 digits; write the date itself"
