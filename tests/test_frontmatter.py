@@ -720,6 +720,6 @@ def test_unopened_front_matter_keeps_line_numbers_and_warnings() -> None:
 )
 def test_text_before_a_dash_line_that_is_not_a_mapping_is_still_refused(text: str) -> None:
     messages: list[str] = []
-    with pytest.raises(FieldError, match="no front matter|has no closing"):
+    with pytest.raises(FieldError, match=r"no front matter|has no closing"):
         split_post(text, messages.append)
     assert messages == []
