@@ -131,10 +131,6 @@ NOT_YET_SPLIT = frozenset(
     {
         "cli/commands.py",
         "config.py",
-        "read/article.py",
-        "read/dates.py",
-        "read/discover.py",
-        "read/frontmatter.py",
         "render/sanitize.py",
         "write/output.py",
     }

@@ -177,15 +177,6 @@ ACCEPTED: list[tuple[object, datetime]] = [
     ("2021-12-09 11:10:27\r", sh(2021, 12, 9, 11, 10, 27)),
     ("2021-12-09 11:10:27\r\n", sh(2021, 12, 9, 11, 10, 27)),
     ("\t2021-12-09  11:10:27\n", sh(2021, 12, 9, 11, 10, 27)),
-    # Unix time: shown in the site zone
-    ("1639019427", sh(2021, 12, 9, 11, 10, 27)),
-    ("1639019427123", sh(2021, 12, 9, 11, 10, 27, 123000)),
-    ("1639019427.5", sh(2021, 12, 9, 11, 10, 27, 500000)),
-    (1639019427, sh(2021, 12, 9, 11, 10, 27)),
-    (1639019427123, sh(2021, 12, 9, 11, 10, 27, 123000)),
-    (1639019427.25, sh(2021, 12, 9, 11, 10, 27, 250000)),
-    (1000000000, sh(2001, 9, 9, 9, 46, 40)),
-    (9999999999, sh(2286, 11, 21, 1, 46, 39)),
     # TOML objects
     (date(2021, 12, 9), sh(2021, 12, 9)),
     (datetime(2021, 12, 9, 11, 10, 27), sh(2021, 12, 9, 11, 10, 27)),
@@ -398,7 +389,29 @@ WARNINGS: list[tuple[object, datetime, str]] = [
         datetime(2021, 12, 9, 11, 10, 27, tzinfo=CST_US),
         "ambiguous",
     ),
+    # Unix time: shown in the site zone, and how the number was read is said (#12)
+    *(
+        (raw, expected, f"read as a Unix time in {unit}: {expected.isoformat(sep=' ')}")
+        for raw, expected, unit in [
+            ("1639019427", sh(2021, 12, 9, 11, 10, 27), "seconds"),
+            ("1639019427123", sh(2021, 12, 9, 11, 10, 27, 123000), "milliseconds"),
+            ("1639019427.5", sh(2021, 12, 9, 11, 10, 27, 500000), "seconds"),
+            (1639019427, sh(2021, 12, 9, 11, 10, 27), "seconds"),
+            (1639019427123, sh(2021, 12, 9, 11, 10, 27, 123000), "milliseconds"),
+            (1639019427.25, sh(2021, 12, 9, 11, 10, 27, 250000), "seconds"),
+            (1000000000, sh(2001, 9, 9, 9, 46, 40), "seconds"),
+            (9999999999, sh(2286, 11, 21, 1, 46, 39), "seconds"),
+        ]
+    ),
 ]
+
+
+def test_unix_seconds_warn_that_hexo_reads_milliseconds() -> None:
+    _, warnings = parse(1639019427)
+    assert warnings == [
+        "1639019427 read as a Unix time in seconds: 2021-12-09 11:10:27+08:00; "
+        "Hexo reads a number as milliseconds (January 1970); write the date itself"
+    ]
 
 
 @pytest.mark.parametrize(("raw", "expected", "message"), WARNINGS, ids=case_id)

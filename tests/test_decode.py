@@ -92,12 +92,28 @@ def test_empty_and_blank_files_are_refused(data: bytes) -> None:
     "data",
     [
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",
-        b"---\ntitle: x\n---\nhello\x00world\n",
         bytes(range(256)),
+        b"---\ntitle: x\n---\n" + b"\x00" * 100,  # valid UTF-8, but mostly NUL
+        "---\ntitle: 中\n---\n正文\x00".encode("gb18030"),  # not UTF-8
     ],
 )
 def test_nul_bytes_mean_binary(data: bytes) -> None:
     assert refusal(data) == "binary file (NUL bytes), not a text post"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"---\ntitle: x\n---\nhello\x00world\n",
+        '---\ntitle: 你好\n---\n正文\n\n```c\nchar s[] = "a\x00b";\n```\n'.encode(),
+        codecs.BOM_UTF8 + b"---\ntitle: x\n---\nhello\x00world\n",
+    ],
+)
+def test_a_stray_nul_in_a_text_post_is_removed_like_other_controls(data: bytes) -> None:
+    text, warnings = decode(data)
+    assert "\x00" not in text
+    assert text.replace("\ufeff", "") == data.decode("utf-8-sig").replace("\x00", "")
+    assert warnings == ["removed 1 characters that XML forbids (control characters)"]
 
 
 @pytest.mark.parametrize(

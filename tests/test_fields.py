@@ -9,7 +9,14 @@ import pytest
 
 from laojia_feed import Site, load_articles
 from laojia_feed.model import Exclusion
-from laojia_feed.read.article import Context, default_slug, parse_permalink, parse_slug, parse_tags
+from laojia_feed.read.field_parsers import (
+    Context,
+    default_slug,
+    parse_permalink,
+    parse_slug,
+    parse_tags,
+    parse_title,
+)
 
 CTX = Context(site=Site(url="https://a.org/blog/"), tz=UTC, relpath="2021/x.md")
 
@@ -70,3 +77,45 @@ def test_an_unclear_draft_flag_fails_closed_with_a_warning(tmp_path: Path) -> No
     assert result.articles == ()
     assert [e.reason for e in result.excluded] == [Exclusion.DRAFT, Exclusion.DRAFT]
     assert [(d.path.rsplit("/", 1)[-1], d.field) for d in result.diagnostics] == [("a.md", "draft")]
+
+
+# --- titles are plain text: real markup goes, text that only looks like a tag stays (#11) ---
+
+
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        ("<SQL反模式>", "<SQL反模式>"),
+        (
+            "Could not resolve <mx:columns> to a component",
+            "Could not resolve <mx:columns> to a component",
+        ),
+        ("读《<C++ Primer>》笔记", "读《<C++ Primer>》笔记"),
+        ("if x<y then z>w", "if x<y then z>w"),
+        ("List<String> 与 Map<K, V>", "List<String> 与 Map<K, V>"),
+        ("&lt;mx:columns&gt; 组件", "<mx:columns> 组件"),
+        ("<my-widget>自定义</my-widget>", "<my-widget>自定义</my-widget>"),
+    ],
+)
+def test_text_that_only_looks_like_a_tag_is_kept(raw: str, title: str) -> None:
+    assert parse_title(raw, CTX, _quiet) == title
+
+
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        ("<b>粗</b> &amp; 细", "粗 & 细"),
+        ("<script>alert(1)</script>标题", "标题"),
+        ("&lt;script&gt;alert(1)&lt;/script&gt;标题", "标题"),
+        ("<img src=x onerror=alert(1)>标题", "标题"),
+        ("第一行<br/>第二行", "第一行第二行"),
+        ("<!-- 注释 -->标题", "标题"),
+        ("<EM>强调</EM>", "强调"),
+    ],
+)
+def test_real_markup_is_removed_from_titles(raw: str, title: str) -> None:
+    assert parse_title(raw, CTX, _quiet) == title
+
+
+def test_a_name_that_looks_like_a_tag_is_kept_in_tags_too() -> None:
+    assert parse_tags(["<T>", "<b>粗</b>"], CTX, _quiet) == ("<T>", "粗")

@@ -15,7 +15,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import laojia_feed.read.frontmatter as fm_module
+import laojia_feed.read.front_handler as handler_module
+import laojia_feed.read.front_yaml as fm_module
 from helpers import refused_by, warned
 from laojia_feed.model import FieldError
 from laojia_feed.read.decode import decode_text
@@ -497,7 +498,7 @@ def test_yaml_global_resolver_tables_are_untouched() -> None:
 
 class _ReferenceLoader(fm_module._StrictLoader):
     """The strict loader with PyYAML's own constructors, as the handler used them before
-    :func:`laojia_feed.read.frontmatter._construct_strict` replaced them: the reference."""
+    :func:`laojia_feed.read.front_yaml._construct_strict` replaced them: the reference."""
 
     yaml_constructors: ClassVar[dict[str | None, Any]] = {}
     yaml_multi_constructors: ClassVar[dict[str | None, Any]] = {}
@@ -554,7 +555,7 @@ class _ReferenceYAMLHandler(StrictYAMLHandler):
     def parse(self, front: str, first_line: int, duplicates: list[str]) -> object:
         loader = _ReferenceLoader(front)
         try:
-            with fm_module._wrap_errors(
+            with handler_module.wrap_errors(
                 lambda exc, line: fm_module._yaml_error(exc, line, front), first_line
             ):
                 if sum(front.count(c) for c in "[{-?:") > fm_module._SHALLOW_YAML_BOUND:
@@ -595,7 +596,7 @@ def _shape(value: object, seen: dict[int, int] | None = None) -> object:
 
 def _raw_outcome(front: str, fast: bool) -> tuple[str, object, object]:
     """The parsed data (before cleaning) and duplicates, or the error, of one constructor."""
-    loader = (fm_module._FastStrictLoader if fast else _ReferenceLoader)(front)
+    loader = (fm_module._StrictLoader if fast else _ReferenceLoader)(front)
     try:
         if fast:
             node = loader.get_single_node()
@@ -665,7 +666,7 @@ def test_fast_yaml_constructor_matches_pyyaml_on_edge_cases(front: str) -> None:
 
 
 def test_fast_yaml_constructor_shares_aliased_containers() -> None:
-    loader = fm_module._FastStrictLoader("a: &x [1]\nb: *x\nc: &y {k: *y}")
+    loader = fm_module._StrictLoader("a: &x [1]\nb: *x\nc: &y {k: *y}")
     node = loader.get_single_node()
     loader.dispose()
     assert node is not None
@@ -673,3 +674,52 @@ def test_fast_yaml_constructor_shares_aliased_containers() -> None:
     assert isinstance(data, dict)
     assert data["a"] is data["b"]
     assert data["c"]["k"] is data["c"]
+
+
+# --- front matter without its opening --- (hexo-admin writes it, Hexo reads it; #11) -------
+
+UNOPENED = "no opening --- line"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: 你好\ndate: 2019-08-29 15:43:00\n---\n正文",
+        "\ufefftitle: 你好\ndate: 2019-08-29 15:43:00\n---\n\n正文",
+        "\n\ntitle: 你好\ndate: 2019-08-29 15:43:00\ntags:\n- 随笔\n-----\n正文",
+    ],
+)
+def test_front_matter_without_its_opening_fence_is_read_as_hexo_does(text: str) -> None:
+    post, warnings = split(text)
+    assert post.meta["title"] == "你好"
+    assert post.meta["date"] == "2019-08-29 15:43:00"
+    assert post.body == "正文"
+    assert post.syntax == "yaml"
+    assert len(warnings) == 1
+    assert UNOPENED in warnings[0]
+
+
+def test_unopened_front_matter_keeps_line_numbers_and_warnings() -> None:
+    post, warnings = split("title: a\ntitle: b\n---\nbody")
+    assert post.meta["title"] == "b"
+    assert post.body_line == 4
+    assert UNOPENED in warnings[0]
+    assert 'duplicate key "title" at line 2' in warnings[1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Just a paragraph of prose.\n---\nMore prose.",
+        "A Setext heading\n---\n",
+        "- a list\n- of items\n---\n",
+        "title: [unclosed\n---\nbody",
+        "plain text without any fence",
+        "\n\n---",
+    ],
+)
+def test_text_before_a_dash_line_that_is_not_a_mapping_is_still_refused(text: str) -> None:
+    messages: list[str] = []
+    with pytest.raises(FieldError, match=r"no front matter|has no closing"):
+        split_post(text, messages.append)
+    assert messages == []

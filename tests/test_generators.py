@@ -210,6 +210,22 @@ def hexo_install() -> Path:
     return modules
 
 
+def hexo_site(tmp_path: Path, modules: Path, permalink: str) -> Path:
+    """An empty Hexo site (``source/_posts`` ready) using the installed ``modules``."""
+    root = tmp_path / "site"
+    (root / "source" / "_posts").mkdir(parents=True)
+    (root / "node_modules").symlink_to(modules, target_is_directory=True)
+    package = {
+        "name": "site",
+        "private": True,
+        "hexo": {"version": "8.1.2"},
+        "dependencies": {"hexo": "*", "hexo-generator-feed": "*", "hexo-renderer-marked": "*"},
+    }
+    (root / "package.json").write_text(json.dumps(package), encoding="utf-8")
+    (root / "_config.yml").write_text(HEXO_CONFIG.format(permalink=permalink), encoding="utf-8")
+    return root
+
+
 HEXO_CONFIG = """\
 title: 老家的博客
 subtitle: 记录生活
@@ -231,17 +247,7 @@ feed:
 )
 def test_hexo_feeds_match(tmp_path: Path, permalink: str) -> None:
     modules = hexo_install()
-    root = tmp_path / "site"
-    (root / "source" / "_posts").mkdir(parents=True)
-    (root / "node_modules").symlink_to(modules, target_is_directory=True)
-    package = {
-        "name": "site",
-        "private": True,
-        "hexo": {"version": "8.1.2"},
-        "dependencies": {"hexo": "*", "hexo-generator-feed": "*", "hexo-renderer-marked": "*"},
-    }
-    (root / "package.json").write_text(json.dumps(package), encoding="utf-8")
-    (root / "_config.yml").write_text(HEXO_CONFIG.format(permalink=permalink), encoding="utf-8")
+    root = hexo_site(tmp_path, modules, permalink)
     for post in POSTS:
         text = front_matter(post, post.date)
         (root / "source" / "_posts" / f"{post.name}.md").write_text(text, encoding="utf-8")

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import PurePosixPath
-from typing import Any
 from urllib.parse import quote
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from laojia_feed.model import FieldError
-from laojia_feed.read import article as fields
-from laojia_feed.read import frontmatter, permalinks
+from laojia_feed.read import front_clean, permalinks, plaintext
 from laojia_feed.xmlchars import strip_forbidden
 
 _TEXTISH = st.text(max_size=40) | st.text(
@@ -25,13 +22,13 @@ _TEXTISH = st.text(max_size=40) | st.text(
 @given(_TEXTISH)
 def test_plain_text_fast_path_matches_the_parser(raw: str) -> None:
     text = strip_forbidden(raw)[0]
-    assert fields.plain_text(raw) == fields._parsed_plain_text(text)
+    assert plaintext.plain_text(raw) == plaintext._parsed_plain_text(text)
 
 
 def test_plain_text_still_parses_markup_and_entities() -> None:
-    assert fields.plain_text("<b>粗</b> &amp; 细") == "粗 & 细"
-    assert fields.plain_text("\ufeff标题") == "标题"
-    assert fields.plain_text(" 两个\n 空格 ") == "两个 空格"
+    assert plaintext.plain_text("<b>粗</b> &amp; 细") == "粗 & 细"
+    assert plaintext.plain_text("\ufeff标题") == "标题"
+    assert plaintext.plain_text(" 两个\n 空格 ") == "两个 空格"
 
 
 _SEGMENTISH = st.text(
@@ -46,44 +43,8 @@ def test_segment_fast_path_matches_quote(text: str) -> None:
     assert permalinks._segment(text) == slow
 
 
-_PATHISH = st.lists(
-    st.sampled_from(["a", "年", ".", "..", "", "x.md", ".md", "index.html", "b.", "c.tar.gz"]),
-    max_size=5,
-).map("/".join)
-
-
-@settings(max_examples=300, deadline=None)
-@given(_PATHISH)
-def test_path_parts_match_pathlib(relpath: str) -> None:
-    path = PurePosixPath(relpath)
-    assert fields.path_parts(relpath) == (path.parent.name, path.stem, path.suffix)
-
-
-_SCALARS = st.none() | st.text(max_size=5) | st.integers() | st.booleans()
-_FRONT = st.dictionaries(
-    st.text(max_size=4) | st.none(),
-    _SCALARS | st.lists(_SCALARS, max_size=4) | st.dictionaries(st.text(max_size=2), _SCALARS),
-    max_size=6,
-)
-
-
-def _cleaned(clean: Callable[[dict[Any, Any]], dict[str, object]], data: Any) -> object:
-    try:
-        return clean(data)
-    except FieldError as error:
-        return str(error)
-
-
-@settings(max_examples=300, deadline=None)
-@given(_FRONT)
-def test_flat_front_matter_fast_path_matches_the_walk(data: dict[Any, Any]) -> None:
-    fast = _cleaned(frontmatter._Cleaner(strip_strings=False).mapping, data)
-    assert fast == _cleaned(frontmatter._Cleaner(strip_strings=False).walk, data)
-
-
-def test_flat_front_matter_still_counts_nodes() -> None:
-    huge = {"tags": ["t"] * frontmatter.MAX_NODES}
-    for clean in (frontmatter._Cleaner(strip_strings=False).mapping, frontmatter._Cleaner().walk):
-        assert _cleaned(clean, huge) == frontmatter.TOO_BIG
-    assert frontmatter._flat_size({"a": "x", "b": None, "c": ["1", None]}) == 1 + 2 + 2 + 4
-    assert frontmatter._flat_size({"a": 1}) is None
+def test_front_matter_cleaner_counts_nodes() -> None:
+    huge = {"tags": ["t"] * front_clean.MAX_NODES}
+    for clean in (front_clean.Cleaner(strip_strings=False), front_clean.Cleaner()):
+        with pytest.raises(FieldError, match="too large"):
+            clean.mapping(huge)

@@ -11,7 +11,11 @@ A post file is expected to be UTF-8. What else is accepted, and why:
 * invalid UTF-8 is tried as GB18030 (the legacy Chinese encoding of old Windows
   editors) and accepted only when the guess is unambiguous (see :func:`_looks_chinese`).
 
-Anything else with NUL bytes, mostly control bytes, or undecodable bytes is refused
+NUL bytes in a file that is otherwise text (valid UTF-8, or the encoding its
+byte-order mark declares) are control characters like the others: removed with one
+warning, as long as control characters are at most 5% of the text (and more than 3);
+more than that is binary. Anything else with NUL bytes (not valid UTF-8: images,
+archives, other encodings), mostly control bytes, or undecodable bytes is refused
 with a :class:`~laojia_feed.model.FieldError` (the caller files it under ``file``).
 The text that comes out has ``\\n`` line ends only and no character XML 1.0 forbids.
 """
@@ -130,10 +134,15 @@ def _to_str(data: bytes, warn: Warn) -> str:
     if b"\x00" in data:
         sniffed = _sniff_utf16(data)
         guessed = _decode_wide(data, sniffed) if sniffed is not None else None
-        if guessed is None:
+        if guessed is not None:
+            warn("decoded as UTF-16 (no byte-order mark); UTF-8 is recommended")
+            return guessed
+        if _is_mostly(data.count(0), len(data)):
             raise FieldError(BINARY_NUL)
-        warn("decoded as UTF-16 (no byte-order mark); UTF-8 is recommended")
-        return guessed
+        try:  # a stray NUL in a UTF-8 post: removed like any control character
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise FieldError(BINARY_NUL) from None
     return _decode_narrow(data, 0, warn)
 
 
@@ -189,8 +198,12 @@ def _decode_narrow(data: bytes, start: int, warn: Warn) -> str:
 
 def _is_mostly_control(data: bytes) -> bool:
     """True when more than 5% of the bytes (and more than 3) are control bytes."""
-    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
-    return controls > 3 and controls * 20 > len(data)
+    return _is_mostly(len(data) - len(data.translate(None, _CONTROL_BYTES)), len(data))
+
+
+def _is_mostly(controls: int, total: int) -> bool:
+    """The share of control characters that makes a file binary: over 5% (and over 3)."""
+    return controls > 3 and controls * 20 > total
 
 
 def _looks_chinese(text: str) -> bool:
@@ -237,7 +250,7 @@ def _remove_forbidden(text: str, warn: Warn) -> str:
     cleaned, removed = strip_forbidden(text)
     if not removed:
         return text
-    if removed > 3 and removed * 20 > len(text):
+    if _is_mostly(removed, len(text)):
         raise FieldError(BINARY_CONTROL)
     warn(f"removed {removed} characters that XML forbids (control characters)")
     return cleaned
