@@ -332,7 +332,7 @@ ERRORS: list[tuple[object, str]] = [
     (float("inf"), "expected a date, got inf"),
     # Wrong types
     (True, "expected a date, got true"),
-    (False, "expected a date, got false"),
+    (False, "expected a date, got true/false"),
     ([2021, 12, 9], "expected a date, got a list"),
     (("2021-12-09",), "expected a date, got a list"),
     ({"date": "2021-12-09"}, "expected a date, got a mapping"),

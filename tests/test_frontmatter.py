@@ -297,7 +297,7 @@ def test_an_opening_fence_without_a_closing_one(text: str, fence: str) -> None:
     ("text", "message"),
     [
         ("---\n- a\n- b\n---\n", "front matter is a list; expected key: value pairs"),
-        ("---\njust text\n---\n", "front matter is a string; expected key: value pairs"),
+        ("---\njust text\n---\n", "front matter is a text value; expected key: value pairs"),
         (";;;\n[1, 2]\n;;;\n", "front matter is a list; expected key: value pairs"),
     ],
 )

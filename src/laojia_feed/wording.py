@@ -32,9 +32,9 @@ def describe_type(value: object) -> str:
 
 
 def size_text(size: int) -> str:
-    """A byte count for a message: ``12 bytes``, ``3.5 KiB``, ``20.0 MiB``."""
-    if size >= _MIB:
-        return f"{size / _MIB:.1f} MiB"
-    if size >= _KIB:
-        return f"{size / _KIB:.1f} KiB"
+    """A byte count for a message: ``12 bytes``, ``3.5 KiB``, ``16 MiB`` (whole units when
+    exact, else one decimal)."""
+    for unit, name in ((_MIB, "MiB"), (_KIB, "KiB")):
+        if size >= unit:
+            return f"{size // unit} {name}" if size % unit == 0 else f"{size / unit:.1f} {name}"
     return f"{size} bytes"

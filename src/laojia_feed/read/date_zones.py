@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 import zoneinfo
 from collections.abc import Mapping
-from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from laojia_feed.model import FieldError, Warn
+from laojia_feed.wording import describe_type
 
 #: Zone names RFC 822 defines (section 5.1), as hours east of UTC.
 NAMED_ZONES: Mapping[str, int] = {
@@ -38,21 +39,6 @@ def show(text: str) -> str:
     return repr(text)
 
 
-def kind(value: object) -> str:
-    """Name a wrong-typed value for a message: 'a list', 'a mapping', 'true'."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, time):
-        return "a time of day without a date"
-    if isinstance(value, bytes | bytearray):
-        return "bytes"
-    return f"a value of type {type(value).__name__}"
-
-
 #: What an IANA key looks like: ``/``-separated names of letters, digits, ``_``, ``+``, ``-``.
 #: No dots (so no ``..``, no ``zone.tab``), no leading ``/``, no empty part: never a path
 #: out of the time zone database. Checked before the (cheap) load instead of listing
@@ -76,7 +62,7 @@ def resolve_timezone(name: str) -> tzinfo:
     Raises :class:`FieldError` for anything else, including paths and non-strings.
     """
     if not isinstance(name, str):
-        raise FieldError(f"expected a time zone name, got {kind(name)}")
+        raise FieldError(f"expected a time zone name, got {describe_type(name)}")
     key = name.strip()
     if key.upper() == "UTC":
         return UTC

@@ -38,8 +38,9 @@ from laojia_feed.read.date_formats import (
     Fields,
     normalise,
 )
-from laojia_feed.read.date_zones import kind, localize, show, zone_of
+from laojia_feed.read.date_zones import localize, show, zone_of
 from laojia_feed.read.date_zones import resolve_timezone as resolve_timezone
+from laojia_feed.wording import describe_type
 
 __all__ = ["format_rfc822", "format_rfc3339", "parse_date", "resolve_timezone"]
 
@@ -318,7 +319,7 @@ def parse_date(raw: object, tz: tzinfo, warn: Warn) -> datetime:
         return _epoch(Decimal(raw), _show_number(raw), tz, warn)
     if isinstance(raw, float):
         raise FieldError(f"expected a date, got {raw!r}")
-    raise FieldError(f"expected a date, got {kind(raw)}")
+    raise FieldError(f"expected a date, got {describe_type(raw)}")
 
 
 # ----------------------------------------------------------------------- writing

@@ -17,7 +17,8 @@ from laojia_feed import urls
 from laojia_feed.model import Author, FieldError, Site, Warn
 from laojia_feed.read import dates
 from laojia_feed.read.permalinks import slug_from
-from laojia_feed.read.plaintext import cap, flag, plain_text, scalar_text, type_name
+from laojia_feed.read.plaintext import cap, flag, plain_text, scalar_text
+from laojia_feed.wording import describe_type
 from laojia_feed.xmlchars import one_line, strip_forbidden
 
 MAX_TITLE = 300
@@ -58,7 +59,7 @@ def parse_title(raw: object, ctx: Context, warn: Warn) -> str:
         warn(f"no title; using the file name {fallback!r}")
         return fallback
     if not isinstance(raw, str):
-        warn(f"title is {type_name(raw)}; used as the text {text!r}")
+        warn(f"title is {describe_type(raw)}; used as the text {text!r}")
     return cap(text, MAX_TITLE, warn, "title")
 
 

@@ -25,19 +25,6 @@ TOO_BIG = "front matter too large or too deeply nested (alias expansion)"
 MARK = "\ue000"
 
 
-def kind(value: object) -> str:
-    """How to name a value's type to an author: ``a list``, ``a string``..."""
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    return "a " + type(value).__name__
-
-
 class Cleaner:
     """Turns parsed data into plain JSON-compatible data, bounded, without forbidden characters.
 

@@ -18,7 +18,8 @@ import yaml
 from frontmatter.default_handlers import BaseHandler
 
 from laojia_feed.model import FieldError, Warn
-from laojia_feed.read.front_clean import MARK, TOO_BIG, Cleaner, kind
+from laojia_feed.read.front_clean import MARK, TOO_BIG, Cleaner
+from laojia_feed.wording import describe_type
 from laojia_feed.xmlchars import FORBIDDEN, has_forbidden
 
 #: Longest front matter accepted, in characters.
@@ -108,7 +109,7 @@ class FrontHandler(BaseHandler):
         if data is None:
             data = {}
         if not isinstance(data, dict):
-            raise FieldError(f"front matter is {kind(data)}; expected key: value pairs")
+            raise FieldError(f"front matter is {describe_type(data)}; expected key: value pairs")
         for message in duplicates:
             warn(message)
         # Forbidden characters left in the text are gone; new ones can only come from escapes.

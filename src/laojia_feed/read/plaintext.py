@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 import nh3
 
 from laojia_feed.model import FieldError, Warn
+from laojia_feed.wording import describe_type
 from laojia_feed.xmlchars import one_line, strip_forbidden
 
 _FALSE = frozenset({"false", "no", "off", "0", "n", "f", ""})
@@ -39,21 +40,6 @@ HTML_TAGS = frozenset(_TAG_NAMES.split())
 #: A ``<``, then (looked at, not consumed) a ``/``, the name after it as HTML reads it
 #: (up to white space, ``/`` or ``>``) and the character ending the name.
 _TAG_START = re.compile(r"<(?=(/?)([^\t\n\f\r />]*)([\t\n\f\r />]?))")
-
-
-def type_name(raw: object) -> str:
-    """A user-facing name for the type of a front-matter value."""
-    if isinstance(raw, bool):
-        return "a true/false value"
-    if isinstance(raw, int | float):
-        return "a number"
-    if isinstance(raw, list | tuple):
-        return "a list"
-    if isinstance(raw, Mapping):
-        return "a mapping"
-    if isinstance(raw, datetime | date | time):
-        return "a date"
-    return "a text value" if isinstance(raw, str) else type(raw).__name__
 
 
 #: What only the HTML parser can handle in a title or a term: markup, entities, and a
@@ -115,7 +101,7 @@ def scalar_text(raw: object, what: str) -> str:
         return repr(raw) if isinstance(raw, float) else str(raw)
     if isinstance(raw, datetime | date | time):
         return raw.isoformat()
-    raise FieldError(f"expected {what}, got {type_name(raw)}")
+    raise FieldError(f"expected {what}, got {describe_type(raw)}")
 
 
 def cap(text: str, limit: int, warn: Warn, what: str) -> str:
@@ -133,7 +119,7 @@ def flag(raw: object, warn: Warn) -> bool | None:
     if isinstance(raw, bool):
         return raw
     if isinstance(raw, list | tuple | Mapping):
-        warn(f"expected true or false, got {type_name(raw)}; treated as true")
+        warn(f"expected true or false, got {describe_type(raw)}; treated as true")
         return True
     text = scalar_text(raw, "true or false")
     lowered = text.strip().lower()

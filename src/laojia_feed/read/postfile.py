@@ -15,6 +15,7 @@ from pathlib import Path
 
 from laojia_feed import fileflags
 from laojia_feed.model import FieldError
+from laojia_feed.wording import size_text
 
 _MIB = 1024 * 1024
 _KIB = 1024
@@ -202,27 +203,9 @@ def strerror(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def _size(n: int) -> str:
-    """A file size for a message: ``20.0 MiB``, ``3.5 KiB``, ``12 bytes``."""
-    if n >= _MIB:
-        return f"{n / _MIB:.1f} MiB"
-    if n >= _KIB:
-        return f"{n / _KIB:.1f} KiB"
-    return f"{n} bytes"
-
-
-def _limit(n: int) -> str:
-    """A size limit for a message: whole units when exact (``16 MiB``)."""
-    if n >= _MIB and n % _MIB == 0:
-        return f"{n // _MIB} MiB"
-    if n >= _KIB and n % _KIB == 0:
-        return f"{n // _KIB} KiB"
-    return f"{n} bytes"
-
-
 def _too_big(size: int, limit: int) -> str:
-    """``file is 20.0 MiB, over the 16 MiB limit``; exact bytes when rounding hides the excess."""
-    shown = _size(size)
-    if shown.split()[0] in (_size(limit).split()[0], _limit(limit).split()[0]):
-        shown = f"{size} bytes"
-    return f"file is {shown}, over the {_limit(limit)} limit"
+    """``file is 20 MiB, over the 16 MiB limit``; exact bytes when rounding hides the excess."""
+    shown, most = size_text(size).split(), size_text(limit).split()
+    if shown[1:] == most[1:] and float(shown[0]) == float(most[0]):
+        shown, most = [str(size), "bytes"], [str(limit), "bytes"]
+    return f"file is {' '.join(shown)}, over the {' '.join(most)} limit"

@@ -15,6 +15,7 @@ from laojia_feed.urls.escapes import clean, show
 from laojia_feed.urls.join import WEB_SCHEMES, resolve
 from laojia_feed.urls.normalize import normalize_url, scheme_of
 from laojia_feed.urls.proxies import MAX_PROXY_DEPTH, inner_candidates, unwrap
+from laojia_feed.wording import describe_type
 
 
 def _host_of(url: str) -> tuple[str, bool]:
@@ -67,17 +68,6 @@ def is_safe_public_url(url: str) -> str | None:
     return _unsafe_reason(url, 0)
 
 
-def _describe(raw: object) -> str:
-    """What a non-text front-matter value is, in words."""
-    if isinstance(raw, bool):
-        return "true/false"
-    if isinstance(raw, int | float):
-        return "a number"
-    if isinstance(raw, dict):
-        return "a mapping"
-    return f"a {type(raw).__name__} value"
-
-
 def _pick_text(raw: object, warn: Warn) -> str | None:
     """The string to use from a front-matter value: a string, or a list's first string."""
     if raw is None or isinstance(raw, str):
@@ -91,7 +81,7 @@ def _pick_text(raw: object, warn: Warn) -> str | None:
             return None
         warn(f"is a list; using its first URL {show(texts[0])}")
         return texts[0]
-    warn(f"is {_describe(raw)}, not a URL; dropped")
+    warn(f"is {describe_type(raw)}, not a URL; dropped")
     return None
 
 
