@@ -1,4 +1,4 @@
-"""Fast paths of html.py give exactly the answers of the slow paths they stand for, on
+"""Fast paths of laojia_feed.render give exactly the answers of the slow paths they stand for, on
 generated hostile HTML, on every fixture body, on the hostile posts and on a corpus.
 """
 
@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from hostile import make_posts
 from laojia_feed.model import BodyFormat, Site
 from laojia_feed.read.load import load_articles
-from laojia_feed.render import sanitize as html_module
+from laojia_feed.render import bodies, depth, markdown, notes, summary
+from laojia_feed.render import sanitize as cleaning
 from laojia_feed.xmlchars import one_line, strip_forbidden
 from test_hostile import CASES
 from test_html_stable import CORPUS, POST, documents, fixture_bodies
@@ -33,13 +34,13 @@ def nh3_clean_per_call(body: str, base: str, unwrap: bool = False) -> tuple[str,
     dropped: dict[str, None] = {}
     cleaned = nh3.clean(
         body,
-        tags=html_module.ALLOWED_TAGS,
-        clean_content_tags=html_module.CLEAN_CONTENT_TAGS,
-        attributes=dict(html_module.ALLOWED_ATTRIBUTES),
-        attribute_filter=html_module._resolver(base, dropped, unwrap),
+        tags=cleaning.ALLOWED_TAGS,
+        clean_content_tags=cleaning.CLEAN_CONTENT_TAGS,
+        attributes=dict(cleaning.ALLOWED_ATTRIBUTES),
+        attribute_filter=cleaning._resolver(base, dropped, unwrap),
         strip_comments=True,
         link_rel=None,
-        url_schemes=html_module.URL_SCHEMES,
+        url_schemes=cleaning.URL_SCHEMES,
     )
     return strip_forbidden(cleaned)[0], dropped
 
@@ -47,7 +48,7 @@ def nh3_clean_per_call(body: str, base: str, unwrap: bool = False) -> tuple[str,
 def check_cleaner(body: str, base: str = POST, unwrap: bool = False) -> None:
     body = strip_forbidden(body)[0]  # as sanitize does: no lone surrogate reaches nh3
     dropped: dict[str, None] = {}
-    fast = html_module._clean(body, base, dropped, unwrap)
+    fast = cleaning.clean(body, base, dropped, unwrap)
     assert (fast, dropped) == nh3_clean_per_call(body, base, unwrap)
 
 
@@ -61,8 +62,8 @@ def real_bodies(tmp_path: Path) -> Iterator[tuple[str, str]]:
     result = load_articles(posts, Site(url="https://blog.example.org/"))
     for article in result.articles:
         body = article.body
-        markdown = article.body_format is BodyFormat.MARKDOWN
-        yield (html_module.markdown_to_html(body) if markdown else body), article.url
+        as_markdown = article.body_format is BodyFormat.MARKDOWN
+        yield (markdown.markdown_to_html(body) if as_markdown else body), article.url
 
 
 def corpus_articles() -> Iterator[tuple[str, str]]:
@@ -70,8 +71,8 @@ def corpus_articles() -> Iterator[tuple[str, str]]:
     result = load_articles(CORPUS, Site(url="https://news.example.org/", timezone="Asia/Shanghai"))
     for article in result.articles:
         body = article.body
-        markdown = article.body_format is BodyFormat.MARKDOWN
-        yield (html_module.markdown_to_html(body) if markdown else body), article.url
+        as_markdown = article.body_format is BodyFormat.MARKDOWN
+        yield (markdown.markdown_to_html(body) if as_markdown else body), article.url
 
 
 # ---------------------------------------------------------------------------
@@ -94,8 +95,8 @@ def test_the_shared_cleaner_on_real_bodies(tmp_path: Path) -> None:
 
 
 def test_the_shared_cleaner_keeps_each_calls_filter() -> None:
-    first = html_module._clean('<a href="/x">x</a>', "https://a.org/p/", {})
-    second = html_module._clean('<a href="/x">x</a>', "https://b.org/p/", {})
+    first = cleaning.clean('<a href="/x">x</a>', "https://a.org/p/", {})
+    second = cleaning.clean('<a href="/x">x</a>', "https://b.org/p/", {})
     assert first == '<a href="https://a.org/x">x</a>'
     assert second == '<a href="https://b.org/x">x</a>'
 
@@ -126,7 +127,7 @@ ATTRIBUTE_TEXT = st.lists(
 @given(ATTRIBUTE_TEXT)
 def test_src_and_poster_apart_find_what_the_combined_pattern_finds(text: str) -> None:
     low = text.encode("utf-8", "surrogatepass").lower()
-    apart = any(p.search(low) is not None for p in html_module._SUSPICIOUS[-2:])
+    apart = any(p.search(low) is not None for p in notes._SUSPICIOUS[-2:])
     assert apart == (COMBINED_URL_ATTRIBUTE.search(low) is not None)
 
 
@@ -149,41 +150,41 @@ def test_split_and_join_is_one_line(text: str) -> None:
 
 
 def slow_parsed_text(html: str) -> str | None:
-    """The text as html.py read it before: through ``lxml.html`` and its element classes."""
+    """The text as the renderer read it before: through ``lxml.html`` and its element classes."""
     try:
         root = lxml.html.document_fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True))
     except (lxml.etree.LxmlError, ValueError, AssertionError):
         return None
-    return html_module._normalize_text("".join(html_module._element_text(root)))
+    return summary.normalize_text("".join(summary._element_text(root)))
 
 
 def check_parsed_line(html: str) -> None:
     html = strip_forbidden(html)[0]
-    if html_module._too_deep(html):
+    if depth.too_deep(html):
         return
     slow = slow_parsed_text(html)
-    assert html_module._parsed_text(html) == slow
-    assert html_module._parsed_line(html) == (None if slow is None else one_line(slow))
+    assert summary._parsed_text(html) == slow
+    assert summary._parsed_line(html) == (None if slow is None else one_line(slow))
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents() | WHITE_TEXT)
 def test_parsed_line_is_the_parsed_text_on_one_line(body: str) -> None:
     check_parsed_line(body)
-    check_parsed_line(html_module.sanitize(body, POST)[0])
+    check_parsed_line(bodies.sanitize(body, POST)[0])
 
 
 def test_parsed_line_on_real_bodies(tmp_path: Path) -> None:
     for body, base in real_bodies(tmp_path):
         check_parsed_line(body)
-        check_parsed_line(html_module.sanitize(body, base)[0])
+        check_parsed_line(bodies.sanitize(body, base)[0])
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="no benchmark corpus")
 def test_content_summary_on_the_corpus() -> None:
     for body, base in corpus_articles():
-        content = html_module.sanitize(body, base)[0]
+        content = bodies.sanitize(body, base)[0]
         check_parsed_line(content)
         for length in (1, 30, 200):
-            expected = html_module.summarize(html_module.html_to_text(content), length)
-            assert html_module._content_summary(content, length) == expected
+            expected = summary.summarize(summary.html_to_text(content), length)
+            assert summary.content_summary(content, length) == expected

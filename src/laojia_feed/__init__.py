@@ -40,10 +40,10 @@ __version__ = "0.1.0"
 def render(article: Article, site: Site) -> Rendered:
     """Sanitized content, plain-text summary and notes of one article, per site settings.
 
-    See :func:`laojia_feed.render.sanitize.render`; imported on first use, so that start-up and a
+    See :func:`laojia_feed.render.bodies.render`; imported on first use, so that start-up and a
     rebuild that renders nothing do not load the Markdown and HTML machinery.
     """
-    from laojia_feed.render.sanitize import render as render_html
+    from laojia_feed.render.bodies import render as render_html
 
     return render_html(article, site)
 

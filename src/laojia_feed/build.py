@@ -207,13 +207,13 @@ def render_chunk(site: Site, pairs: Sequence[Pairing]) -> list[Rendered | FieldE
     """The rendered body of each article, read from its file first when it was loaded
     without it (the work of one process in :meth:`Bodies.prefetch`); a body that cannot
     be read back gives its error instead."""
-    from laojia_feed.render import sanitize
+    from laojia_feed.render import bodies  # here: start-up stays light when nothing renders
 
     done: list[Rendered | FieldError] = []
     with discover.OpenFolders() as folders:
         for article, ref in pairs:
             try:
-                done.append(sanitize.render(with_body(article, ref, folders), site))
+                done.append(bodies.render(with_body(article, ref, folders), site))
             except FieldError as problem:
                 done.append(problem)
     return done
