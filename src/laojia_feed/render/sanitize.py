@@ -108,7 +108,8 @@ def safe_link(url: str | None) -> str | None:
 
 
 #: join_url results by (base, ref, unwrap); a URL it returned maps to itself, so the
-#: stabilizing passes and the excerpt cost no second resolution.
+#: stabilizing passes and the excerpt cost no second resolution (1.4 % of a 10k
+#: everything build; the tests compare with join_url).
 _JOINED: dict[tuple[str, str, bool], str | None] = {}
 _JOINED_MAX = 20_000
 
