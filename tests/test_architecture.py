@@ -131,7 +131,6 @@ NOT_YET_SPLIT = frozenset(
     {
         "cli/commands.py",
         "config.py",
-        "render/sanitize.py",
         "write/output.py",
     }
 )

@@ -14,16 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from laojia_feed.model import Article, BodyFormat, Site
-from laojia_feed.render.sanitize import (
-    ALLOWED_ATTRIBUTES,
-    ALLOWED_TAGS,
-    MORE_MARKER,
-    html_to_text,
-    markdown_to_html,
-    render,
-    sanitize,
-    summarize,
-)
+from laojia_feed.render.bodies import MORE_MARKER, render, sanitize
+from laojia_feed.render.markdown import markdown_to_html
+from laojia_feed.render.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from laojia_feed.render.summary import html_to_text, summarize
 from laojia_feed.xmlchars import has_forbidden, one_line, strip_forbidden
 
 POST = "https://example.com/2021/12/09/post/"

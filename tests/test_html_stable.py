@@ -17,8 +17,12 @@ from hypothesis import strategies as st
 from hostile import make_posts
 from laojia_feed import load_articles
 from laojia_feed.model import BodyFormat, Site
-from laojia_feed.render import sanitize as html_module
-from laojia_feed.render.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, markdown_to_html, sanitize
+from laojia_feed.render import depth, lazyimages
+from laojia_feed.render import sanitize as cleaning
+from laojia_feed.render import stable as stabilizing
+from laojia_feed.render.bodies import sanitize
+from laojia_feed.render.markdown import markdown_to_html
+from laojia_feed.render.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 from laojia_feed.xmlchars import strip_forbidden
 from test_hostile import CASES
 
@@ -36,10 +40,10 @@ CORPUS = Path(
 def cleaned_once(body: str, base: str = POST, unwrap: bool = False) -> str | None:
     """The first nh3 pass of :func:`sanitize` (None where sanitize takes no pass)."""
     body = strip_forbidden(body)[0]
-    if html_module._too_deep(body):
+    if depth.too_deep(body):
         return None
-    body = html_module._fix_lazy_images(body)
-    return html_module._clean(body, base, {}, unwrap)
+    body = lazyimages.fix_lazy_images(body)
+    return cleaning.clean(body, base, {}, unwrap)
 
 
 def check_one_pass_enough(
@@ -51,18 +55,18 @@ def check_one_pass_enough(
     lean on the memo mapping each published URL to itself).
     """
     once = cleaned_once(body, base, unwrap)
-    if once is None or not html_module._reparses_the_same(once):
+    if once is None or not stabilizing._reparses_the_same(once):
         return False
     if forget:
-        html_module._JOINED.clear()
-    again = html_module._clean(once, base, {}, unwrap)
+        cleaning._JOINED.clear()
+    again = cleaning.clean(once, base, {}, unwrap)
     assert again == once, f"predicate held but a second pass changed {once!r} into {again!r}"
     return True
 
 
 def slow_sanitize(body: str, base: str = POST, unwrap: bool = False) -> tuple[str, tuple[str, ...]]:
-    """:func:`sanitize` as it was: the stabilizing loop after every pass that changed something."""
-    with mock.patch.object(html_module, "_reparses_the_same", lambda _html: False):
+    """:func:`sanitize` by its reference: the stabilizing loop after every pass."""
+    with mock.patch.object(stabilizing, "_reparses_the_same", lambda _html: False):
         return sanitize(body, base, unwrap_proxies=unwrap)
 
 
@@ -89,7 +93,7 @@ UNSTABLE = [
 def test_predicate_refuses_first_passes_that_a_second_pass_changes(body: str) -> None:
     once = cleaned_once(body)
     assert once is not None
-    assert not html_module._reparses_the_same(once)
+    assert not stabilizing._reparses_the_same(once)
     out = sanitize(body, POST)[0]
     assert sanitize(out, POST)[0] == out
 
@@ -97,7 +101,7 @@ def test_predicate_refuses_first_passes_that_a_second_pass_changes(body: str) ->
 def test_known_changing_first_passes_exist() -> None:
     """The cases above are real: a second pass changes each of their first passes."""
     firsts = [cleaned_once(body) or "" for body in UNSTABLE]
-    changing = [once for once in firsts if html_module._clean(once, POST, {}) != once]
+    changing = [once for once in firsts if cleaning.clean(once, POST, {}) != once]
     assert changing == firsts, changing
 
 
@@ -116,8 +120,8 @@ def test_known_changing_first_passes_exist() -> None:
     ],
 )
 def test_predicate_accepts_output_that_reads_back_the_same(html: str) -> None:
-    assert html_module._reparses_the_same(html)
-    assert html_module._clean(html, POST, {}) == html
+    assert stabilizing._reparses_the_same(html)
+    assert cleaning.clean(html, POST, {}) == html
 
 
 @pytest.mark.parametrize(
@@ -147,7 +151,7 @@ def test_predicate_accepts_output_that_reads_back_the_same(html: str) -> None:
     ],
 )
 def test_predicate_refuses(html: str) -> None:
-    assert not html_module._reparses_the_same(html)
+    assert not stabilizing._reparses_the_same(html)
 
 
 # ---------------------------------------------------------------------------
@@ -347,8 +351,8 @@ TREES = st.one_of(
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(TREES)
 def test_whenever_the_predicate_holds_a_serialized_tree_reads_back_the_same(html: str) -> None:
-    if html_module._reparses_the_same(html):
-        assert html_module._clean(html, POST, {}) == html
+    if stabilizing._reparses_the_same(html):
+        assert cleaning.clean(html, POST, {}) == html
 
 
 #: Elements for the exhaustive chains below: every rule's elements and some without.
@@ -372,9 +376,9 @@ def test_every_chain_of_up_to_three_elements() -> None:
     held = 0
     for tags in shapes:
         html = chain(tags)
-        if html_module._reparses_the_same(html):
+        if stabilizing._reparses_the_same(html):
             held += 1
-            assert html_module._clean(html, POST, {}) == html, tags
+            assert cleaning.clean(html, POST, {}) == html, tags
     assert held > len(shapes) // 10, held
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from laojia_feed import RunOptions, build
 from laojia_feed.model import Site
-from laojia_feed.render import sanitize as html
+from laojia_feed.render import bodies, markdown, summary
 
 #: Pieces of Markdown bodies, so that random text hits block tags, blank lines and tables.
 _MARKDOWN_PIECES = st.sampled_from(
@@ -27,21 +27,21 @@ _MARKDOWN = st.lists(_MARKDOWN_PIECES, max_size=30).map("".join) | st.text(max_s
 @settings(max_examples=500, deadline=None)
 @given(_MARKDOWN)
 def test_single_html_block_is_what_markdown_it_renders(text: str) -> None:
-    fast = html._single_html_block(text)
+    fast = markdown._single_html_block(text)
     if fast is not None:
-        md = html._markdown()
+        md = markdown._markdown()
         assert fast == md.render(text)
 
 
 def test_single_html_block_takes_the_common_body() -> None:
     body = "\n<div>\n<p>一</p><p><a href='/x'>二</a></p>\n</div>\n"
-    assert html._single_html_block(body) == body.lstrip("\n")
-    assert html.markdown_to_html(body) == body.lstrip("\n")
+    assert markdown._single_html_block(body) == body.lstrip("\n")
+    assert markdown.markdown_to_html(body) == body.lstrip("\n")
 
 
 def test_single_html_block_refuses_what_markdown_changes() -> None:
     for body in ("<div>\n\n*a*", "<span>x</span>", "<div>a|b\n|-|-|", "x\n<div>", "<div>\r\n"):
-        assert html._single_html_block(body) is None
+        assert markdown._single_html_block(body) is None
 
 
 BASE = "https://example.com/2021/12/09/post/"
@@ -62,20 +62,20 @@ _HTML = st.lists(_HTML_PIECES, max_size=60).map("".join)
 def test_summary_from_a_prefix_is_the_summary_of_the_whole(
     body: str, length: int, prefix: int
 ) -> None:
-    content = html.sanitize(body, BASE)[0]
-    expected = html.summarize(html.html_to_text(content), length)
-    saved = html._MIN_PREFIX, html._PREFIX_PER_CHARACTER
-    html._MIN_PREFIX, html._PREFIX_PER_CHARACTER = prefix, 1  # cut early and often
+    content = bodies.sanitize(body, BASE)[0]
+    expected = summary.summarize(summary.html_to_text(content), length)
+    saved = summary._MIN_PREFIX, summary._PREFIX_PER_CHARACTER
+    summary._MIN_PREFIX, summary._PREFIX_PER_CHARACTER = prefix, 1  # cut early and often
     try:
-        assert html._content_summary(content, length) == expected
+        assert summary.content_summary(content, length) == expected
     finally:
-        html._MIN_PREFIX, html._PREFIX_PER_CHARACTER = saved
+        summary._MIN_PREFIX, summary._PREFIX_PER_CHARACTER = saved
 
 
 def test_summary_of_a_long_body_reads_only_its_beginning() -> None:
     content = "<p>" + "字" * 50 + "</p>" + "<p>later</p>" * 5000
-    assert html._content_summary(content, 20) == "字" * 20 + "…"
-    assert html._content_summary("<p>short</p>", 20) == "short"
+    assert summary.content_summary(content, 20) == "字" * 20 + "…"
+    assert summary.content_summary("<p>short</p>", 20) == "short"
 
 
 def _posts(folder: Path) -> Path:

@@ -21,7 +21,7 @@ from laojia_feed.model import (
 )
 from laojia_feed.pipeline import ThumbnailChecker, build_feeds
 from laojia_feed.read.load import BodyReader, load
-from laojia_feed.render import sanitize
+from laojia_feed.render.bodies import render as render_body
 from laojia_feed.validate import WHERE, run_problems, site_problems
 from laojia_feed.write.emptying import live_feeds
 
@@ -151,4 +151,4 @@ def build(
 
 def render(article: Article, site: Site) -> Rendered:
     """Sanitized content, plain-text summary and notes of one article, per site settings."""
-    return sanitize.render(article, site)
+    return render_body(article, site)

@@ -106,7 +106,7 @@ class BodyFormat(enum.Enum):
 class Article:
     """One post, validated: what every feed format renders from.
 
-    The body is kept as written (``body``); :func:`laojia_feed.render.sanitize.render`
+    The body is kept as written (``body``); :func:`laojia_feed.render.bodies.render`
     turns it into sanitized HTML with absolute URLs only for articles that reach
     a feed, so loading 50k posts does not render 50k bodies.
     """
@@ -147,7 +147,7 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """An article's body made ready for a feed by :mod:`laojia_feed.render.sanitize`."""
+    """An article's body made ready for a feed by :mod:`laojia_feed.render.bodies`."""
 
     #: Sanitized HTML with absolute URLs and no characters XML forbids.
     content_html: str

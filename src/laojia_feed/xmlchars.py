@@ -22,19 +22,7 @@ _SPACES = re.compile(r"\s+")
 
 
 def strip_forbidden(text: str) -> tuple[str, int]:
-    """Remove the characters XML 1.0 forbids; return the clean text and how many went.
-
-    Fast path: when ``FORBIDDEN`` finds nothing, the substitution of
-    :func:`_strip_forbidden_slow` has nothing to remove and gives ``(text, 0)``; one
-    search decides that without building a new string.
-    """
-    if FORBIDDEN.search(text) is None:
-        return text, 0
-    return _strip_forbidden_slow(text)
-
-
-def _strip_forbidden_slow(text: str) -> tuple[str, int]:
-    """:func:`strip_forbidden` by its definition: one substitution."""
+    """Remove the characters XML 1.0 forbids; return the clean text and how many went."""
     cleaned, count = FORBIDDEN.subn("", text)
     return cleaned, count
 
@@ -75,19 +63,5 @@ def has_forbidden(text: str) -> bool:
 
 
 def one_line(text: str) -> str:
-    """Collapse all white space (newlines included) into single spaces and trim.
-
-    Fast path: most values are one line already. In printable text the only white space
-    is the plain space (every other character ``str.isspace`` and ``\\s`` accept is a
-    control or a separator, which are not printable); with no two spaces in a row and
-    none at either end, every run ``_SPACES`` finds is a single space replaced by
-    itself and ``strip`` removes nothing, so :func:`_one_line_slow` returns ``text``.
-    """
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text
-    return _one_line_slow(text)
-
-
-def _one_line_slow(text: str) -> str:
-    """:func:`one_line` by its definition: collapse, then trim."""
+    """Collapse all white space (newlines included) into single spaces and trim."""
     return _SPACES.sub(" ", text).strip()

@@ -29,7 +29,7 @@ from laojia_feed.read.load import (
     display_path,
     with_body,
 )
-from laojia_feed.render import sanitize
+from laojia_feed.render import bodies
 
 #: An article and where its body is (None: it has it).
 Pairing = tuple[Article, BodyRef | None]
@@ -43,7 +43,7 @@ def render_chunk(site: Site, pairs: Sequence[Pairing]) -> list[Rendered | FieldE
     with discover.OpenFolders() as folders:
         for article, ref in pairs:
             try:
-                done.append(sanitize.render(with_body(article, ref, folders), site))
+                done.append(bodies.render(with_body(article, ref, folders), site))
             except FieldError as problem:
                 done.append(problem)
     return done

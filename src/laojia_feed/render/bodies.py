@@ -1,0 +1,125 @@
+"""What a post's body becomes in a feed: ``render(article, site) -> Rendered``.
+
+:func:`sanitize` runs the stages of :mod:`laojia_feed.render` on one HTML payload: forbidden
+characters out, the depth guard (bodies nested more than
+:data:`~laojia_feed.render.depth.MAX_DEPTH` elements deep are published as their plain text
+in paragraphs, with a note), lazy-loaded images, the notes, one nh3 pass with absolute URLs
+(CORS proxies unwrapped on request), then a fixed point. :func:`render` turns an article's
+body (Markdown or HTML) into content, excerpt and summary, and keeps the item within the
+site's byte budget.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import math
+import re
+from collections.abc import Iterable
+
+from laojia_feed.model import Article, BodyFormat, Rendered, Site
+from laojia_feed.render.depth import MAX_DEPTH, too_deep
+from laojia_feed.render.lazyimages import fix_lazy_images
+from laojia_feed.render.markdown import markdown_to_html
+from laojia_feed.render.notes import inventory
+from laojia_feed.render.sanitize import clean, safe_link
+from laojia_feed.render.stable import stable
+from laojia_feed.render.summary import content_summary, html_to_text, summarize
+from laojia_feed.urls import join_url
+from laojia_feed.xmlchars import one_line, strip_forbidden
+
+__all__ = ["MORE_MARKER", "render", "sanitize"]
+
+#: Hexo's excerpt separator ``<!-- more -->``, in any spacing or case.
+MORE_MARKER: re.Pattern[str] = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
+
+
+def sanitize(
+    html: str, base_url: str, *, unwrap_proxies: bool = False
+) -> tuple[str, tuple[str, ...]]:
+    """Clean HTML with absolute URLs, and short notes on what was removed.
+
+    With ``unwrap_proxies``, CORS-proxy wrapped URLs become their (safe) inner URL.
+    Sanitizing twice changes nothing. Never raises; a non-string gives ``""``.
+    """
+    if not isinstance(html, str):
+        return "", ()
+    if not isinstance(base_url, str):
+        base_url = ""
+    html = strip_forbidden(html)[0]
+    if too_deep(html):
+        note = f"body nests more than {MAX_DEPTH} elements deep; published as plain text"
+        return _lines_as_paragraphs(html_to_text(html)), (note,)
+    html = fix_lazy_images(html)
+    notes = dict.fromkeys(inventory(html))
+    cleaned = stable(clean(html, base_url, notes, unwrap_proxies), base_url, unwrap_proxies)
+    return cleaned, tuple(notes)
+
+
+def _lines_as_paragraphs(text: str) -> str:
+    """Each line of plain text as an escaped paragraph."""
+    return "".join(_paragraph(line) for line in text.splitlines() if line.strip())
+
+
+def _kib(size: int) -> str:
+    """A byte count in KiB, rounded up to a tenth: ``512``, ``600.5``."""
+    return f"{math.ceil(size * 10 / 1024) / 10:.1f}".removesuffix(".0")
+
+
+def _paragraph(text: str) -> str:
+    return f"<p>{html_lib.escape(text, quote=False)}</p>" if text else ""
+
+
+def _read_more(url: str) -> str:
+    href = safe_link(join_url(url, url)) if isinstance(url, str) else None
+    if href is None:
+        return ""
+    return f'<p><a href="{html_lib.escape(href, quote=True)}">Read more</a></p>'
+
+
+def _within_budget(candidates: Iterable[str], tail: str, budget: int) -> str:
+    """The first candidate that, with ``tail``, fits ``budget`` bytes ('' if none does)."""
+    for candidate in candidates:
+        if candidate and len((candidate + tail).encode("utf-8")) <= budget:
+            return candidate
+    return ""
+
+
+def render(article: Article, site: Site) -> Rendered:
+    """Sanitized content, plain-text summary and notes of one article, per site settings."""
+    source = article.body if isinstance(article.body, str) else ""
+    # Far over the item budget whatever sanitizing removes: the feed will carry the summary,
+    # so only the beginning is rendered (a 6 MB Markdown body would take seconds).
+    oversized = len(source) > 4 * site.item_budget
+    if oversized:
+        cut = source.rfind("\n", 0, site.item_budget)
+        source = source[: cut if cut > 0 else site.item_budget]
+    markdown = article.body_format is BodyFormat.MARKDOWN
+    body = markdown_to_html(source) if markdown else source
+    unwrap = site.unwrap_proxies
+    content, notes = sanitize(body, article.url, unwrap_proxies=unwrap)
+    marker = MORE_MARKER.search(body)
+    excerpt = (
+        sanitize(body[: marker.start()], article.url, unwrap_proxies=unwrap)[0] if marker else ""
+    )
+    excerpt_text = one_line(html_to_text(excerpt)) if excerpt else ""
+    if article.summary:
+        summary = one_line(strip_forbidden(article.summary)[0])
+    elif excerpt_text:
+        summary = excerpt_text
+    else:  # no marker, or nothing before it
+        summary = content_summary(content, site.summary_length)
+    short = excerpt.strip() or _paragraph(summary)
+    content_html = content if site.full_content else short
+    size = max(
+        len(content_html.encode("utf-8")), len(article.body) if source is not article.body else 0
+    )
+    if size > site.item_budget:
+        tail = _read_more(article.url)
+        room = max(0, site.item_budget // 4 - len(tail))
+        candidates = (short, _paragraph(summary), _paragraph(summarize(summary, room)))
+        content_html = _within_budget(candidates, tail, site.item_budget) + tail
+        notes += (
+            f"content is {_kib(size)} KiB, over the item budget of {_kib(site.item_budget)} "
+            "KiB; the feed carries the summary",
+        )
+    return Rendered(content_html=content_html, summary=summary, notes=notes)
