@@ -246,6 +246,7 @@ KEYS: Mapping[str, Key] = MappingProxyType(
         "jobs": Key("jobs", _jobs, "Processes for reading posts (0 = automatic, 1 = one)"),
         "id_style": Key("id_style", _id_style, 'Entry ids: "permalink" or "jekyll"'),
         "outputs": Key("outputs", _outputs, "Feed file names; \"\" disables one"),
+        "pages": Key("pages", _bool, "HTML pages for people: feed.html by each feed, feeds.html"),
     }
 )  # fmt: skip
 
