@@ -18,18 +18,17 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from laojia_feed import __version__
+from laojia_feed.cli.options import FEEDS, LINKS, READING, overrides, site_options
 from laojia_feed.config import CONFIG_NAME, Config, configure_run, template
 from laojia_feed.model import BuildResult, Diagnostic, LoadResult, Severity, Site
 
 if TYPE_CHECKING:  # imported when building: `laojia-feed --help` stays quick
     from laojia_feed.read.load import BodyReader
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 #: Exit code: everything published (warnings allowed).
 EXIT_OK = 0
@@ -138,71 +137,6 @@ class Progress:
             self.bar.__exit__(None, None, None)
 
 
-def site_options(func: F) -> F:
-    """The options shared by ``build`` and ``check``: config file and site overrides."""
-    options = [
-        click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Config file (default: laojia-feed.toml or pyproject.toml "
-                          "[tool.laojia-feed] next to POSTS, its parent, or here)."),
-        click.option("--site-url", help="Absolute URL of the site, e.g. https://blog.example.org/."),
-        click.option("--title", help="Feed title."),
-        click.option("--description", help="Feed description."),
-        click.option("--language", help="Language tag, e.g. zh-CN."),
-        click.option("--author", help="Default author name."),
-        click.option("--timezone", help="IANA time zone of dates without one."),
-        click.option("--permalink", help="Item URL pattern, e.g. :year/:month/:day/:slug/."),
-        click.option("--limit", type=click.IntRange(min=0), help="At most N items (0 = all)."),
-        click.option("--budget", help='Byte budget per feed, e.g. 2MiB; "none" for no budget.'),
-        click.option("--include-future/--no-include-future", default=None,
-                     help="Publish posts dated in the future."),
-        click.option("--unwrap-proxies/--no-unwrap-proxies", default=None,
-                     help="Replace CORS-proxy image URLs by the inner URL."),
-        click.option("--category-feeds/--no-category-feeds", default=None,
-                     help="Also a feed per category under categories/<name>/."),
-        click.option("--tag-feeds/--no-tag-feeds", default=None,
-                     help="Also a feed per tag under tags/<name>/."),
-        click.option("--archives/--no-archives", default=None,
-                     help="RFC 5005 archive pages of older posts under archive/<n>/."),
-        click.option("--archive-size", type=click.IntRange(min=0),
-                     help="Posts per archive page (0 = as many as the main feed)."),
-        click.option("--stylesheet",
-                     help='XSL stylesheet href for rss.xml/atom.xml; "default" ships feed.xsl.'),
-        click.option("--hub", help="WebSub hub URL to advertise in every feed."),
-        click.option("--cache-dir",
-                     help="Keep an incremental build cache in this folder (opt-in)."),
-        click.option("--jobs", type=click.IntRange(min=0),
-                     help="Processes for reading posts (0 = automatic, 1 = one)."),
-        click.option("--summary-only", is_flag=True, default=None,
-                     help="Put summaries, not full content, in the feeds."),
-        click.option("--format", "style", type=click.Choice(["text", "json", "github"]),
-                     default="text", show_default=True, help="How diagnostics are printed."),
-        click.option("-q", "--quiet", count=True, help="Only errors."),
-        click.option("-v", "--verbose", count=True, help="Also notes (sanitizer, encodings)."),
-    ]  # fmt: skip
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def overrides(flags: Mapping[str, Any]) -> dict[str, object]:
-    """Config overrides from the flags that were given."""
-    mapping = {
-        "site_url": "url", "title": "title", "description": "description",
-        "language": "language", "author": "author", "timezone": "timezone",
-        "permalink": "permalink", "limit": "limit", "budget": "budget",
-        "include_future": "include_future", "unwrap_proxies": "unwrap_proxies",
-        "category_feeds": "category_feeds", "tag_feeds": "tag_feeds", "archives": "archives",
-        "archive_size": "archive_size", "stylesheet": "stylesheet", "hub": "hub",
-        "cache_dir": "cache_dir", "jobs": "jobs",
-    }  # fmt: skip
-    given: dict[str, object] = {
-        key: flags[flag] for flag, key in mapping.items() if flags.get(flag) is not None
-    }
-    if flags.get("summary_only"):
-        given["full_content"] = False
-    return given
-
-
 def configure(posts: Path, flags: Mapping[str, Any]) -> Config:
     """Load the configuration for a run over ``posts`` (a posts folder or a site root)."""
     return configure_run(posts, flags.get("config_path"), overrides(flags))
@@ -249,7 +183,7 @@ POSTS = click.argument("posts", type=click.Path(exists=True, file_okay=False, pa
     is_flag=True,
     help="Check that image URLs answer (network; private addresses are never contacted).",
 )
-@site_options
+@site_options(READING, FEEDS)
 def build(posts: Path, out: Path, ping: bool, check_thumbnails: bool, **flags: Any) -> None:
     """Read POSTS and write rss.xml, atom.xml and feed.json into --out.
 
@@ -310,7 +244,7 @@ def _replay_unchanged(
 
 @cli.command()
 @POSTS
-@site_options
+@site_options(READING)
 def check(posts: Path, **flags: Any) -> None:
     """Validate POSTS without writing anything; exit codes as in build."""
     config = _configure(posts, flags)
@@ -373,7 +307,7 @@ def announce(diagnostics: Sequence[Diagnostic], flags: Mapping[str, Any], summar
     show_default=True,
     help="Seconds between checks of --watch for changes.",
 )
-@site_options
+@site_options(READING, FEEDS)
 def serve(out: Path, posts: Path | None, host: str, port: int, poll: float, **flags: Any) -> None:
     """Preview the feeds in OUT over HTTP (localhost only by default).
 
@@ -456,9 +390,15 @@ def init(path: Path, force: bool) -> None:
 
 @cli.command()
 @click.argument("posts", type=click.Path(file_okay=False, path_type=Path), default=Path())
-@site_options
+@site_options(LINKS)
 def links(posts: Path, **flags: Any) -> None:
-    """Print <link rel="alternate"> tags for the site's HTML <head>."""
+    """Print <link rel="alternate"> tags for the site's HTML <head>.
+
+    With pages (pages = true, --pages), also an HTML comment holding an <a> link to
+    feeds.html, for the site's footer or its "RSS" button.
+    """
+    from laojia_feed.feeds.page_files import index_url, wanted
+    from laojia_feed.feeds.pages_text import texts_for
     from laojia_feed.feeds.plan import enabled_formats, feed_urls
 
     config = configure(posts, flags)
@@ -472,6 +412,10 @@ def links(posts: Path, **flags: Any) -> None:
         title = html.escape(f"{site.title} ({label})")
         href = html.escape(urls[fmt.name])
         click.echo(f'<link rel="alternate" type="{fmt.media_type}" title="{title}" href="{href}">')
+    if wanted(site):
+        label = html.escape(texts_for(site.language).all_feeds)
+        anchor = f'<a href="{html.escape(index_url(site))}">{label}</a>'
+        click.echo(f"<!-- for the footer or the RSS button: {anchor} -->")
 
 
 def _finish(diagnostics: Sequence[Diagnostic], flags: Mapping[str, Any]) -> None:
