@@ -38,10 +38,14 @@ EXIT_POST_ERRORS = 1
 EXIT_FATAL = 2
 
 
+#: Diagnostic paths that name no file (a GitHub annotation gets no ``file=`` for them).
+NOT_FILES = frozenset({"config", "command line"})
+
+
 def exit_code(diagnostics: Iterable[Diagnostic]) -> int:
     """The exit code for a run's diagnostics."""
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
-    if any(d.field in {"output", "config"} or d.path in {"config", "command line"} for d in errors):
+    if any(d.field in {"output", "config"} or d.path in NOT_FILES for d in errors):
         return EXIT_FATAL
     return EXIT_POST_ERRORS if errors else EXIT_OK
 
@@ -60,11 +64,18 @@ def format_diagnostic(diagnostic: Diagnostic, style: str) -> str:
         return json.dumps(record, ensure_ascii=False)
     if style == "github":
         kind = {"error": "error", "warning": "warning"}.get(level, "notice")
-        line = f",line={diagnostic.line}" if diagnostic.line else ""
-        message = f"{diagnostic.field}: {diagnostic.message}".replace("%", "%25")
-        message = message.replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{kind} file={diagnostic.path}{line}::{message}"
+        where = [] if diagnostic.path in NOT_FILES else [f"file={_escaped(diagnostic.path, ',:')}"]
+        where += [f"line={diagnostic.line}"] if diagnostic.line else []
+        message = _escaped(f"{diagnostic.field}: {diagnostic.message}")
+        return f"::{kind} {','.join(where)}::{message}" if where else f"::{kind}::{message}"
     return f"{level}: {diagnostic}"
+
+
+def _escaped(value: str, also: str = "") -> str:
+    """``value`` for a GitHub workflow command (``also``: the characters a property escapes)."""
+    for char in "%\r\n" + also:
+        value = value.replace(char, f"%{ord(char):02X}")
+    return value
 
 
 def report(diagnostics: Sequence[Diagnostic], style: str, verbosity: int) -> None:
@@ -85,9 +96,14 @@ def _size(size: int) -> str:
     return f"{size / 1024:.1f} KiB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MiB"
 
 
-def summary_line(load: LoadResult, result: BuildResult | None, out: Path | None) -> str:
-    """``published 5 posts (1 warning, 1 error, 2 excluded) → public/rss.xml (12.0 KiB), …``."""
-    diagnostics = result.all_diagnostics if result else load.diagnostics
+def summary_line(
+    load: LoadResult,
+    result: BuildResult | None,
+    out: Path | None,
+    diagnostics: Sequence[Diagnostic],
+) -> str:
+    """``5 posts published, 1 error, 1 warning, excluded: 2 draft → public/rss.xml (…), …``:
+    ``diagnostics`` are the ones printed before it (configuration ones included)."""
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
     reasons: dict[str, int] = {}
@@ -160,7 +176,23 @@ def cli() -> None:
     """
 
 
-POSTS = click.argument("posts", type=click.Path(exists=True, file_okay=False, path_type=Path))
+class Folder(click.Path):
+    """A folder on the command line: never ``""`` (which would mean the current folder);
+    with ``exists``, a folder indeed (not a FIFO, a device or a socket)."""
+
+    def __init__(self, *, exists: bool = False) -> None:
+        super().__init__(exists=exists, file_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value:
+            self.fail("is empty: name a folder (. for the current one)", param, ctx)
+        path = super().convert(value, param, ctx)
+        if self.exists and not (isinstance(path, Path) and path.is_dir()):
+            self.fail(f"{click.format_filename(value)!r} is not a folder", param, ctx)
+        return path
+
+
+POSTS = click.argument("posts", type=Folder(exists=True))
 
 
 @cli.command()
@@ -168,7 +200,7 @@ POSTS = click.argument("posts", type=click.Path(exists=True, file_okay=False, pa
 @click.option(
     "--out",
     "-o",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=Folder(),
     default=Path("public"),
     show_default=True,
     help="Output folder; only the feed files are written there.",
@@ -205,10 +237,10 @@ def build(posts: Path, out: Path, ping: bool, check_thumbnails: bool, **flags: A
     diagnostics = config.diagnostics + result.all_diagnostics
     if ping:
         diagnostics += _ping(result, config.site)
-    announce(diagnostics, flags, summary_line(load, result, out))
+    announce(diagnostics, flags, summary_line(load, result, out, diagnostics))
     if digest is not None and config.run.cache_dir is not None:
         unchanged = replace(result, feeds=tuple(replace(f, changed=False) for f in result.feeds))
-        summary = summary_line(load, unchanged, out)
+        summary = summary_line(load, unchanged, out, config.diagnostics + result.all_diagnostics)
         folder = Path(config.run.cache_dir)
         cache.remember_run(
             folder, str(used), str(out), digest, load, result.all_diagnostics, summary
@@ -250,7 +282,7 @@ def check(posts: Path, **flags: Any) -> None:
     config = _configure(posts, flags)
     load = _load(config, config.posts or posts, flags)[0]
     diagnostics = config.diagnostics + load.diagnostics
-    announce(diagnostics, flags, summary_line(load, None, None))
+    announce(diagnostics, flags, summary_line(load, None, None, diagnostics))
     sys.exit(exit_code(diagnostics))
 
 
@@ -279,11 +311,11 @@ def announce(diagnostics: Sequence[Diagnostic], flags: Mapping[str, Any], summar
 
 
 @cli.command()
-@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("out", type=Folder())
 @click.option(
     "--watch",
     "posts",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=Folder(exists=True),
     help="Build OUT from this posts folder now, and again whenever a post changes.",
 )
 @click.option(
@@ -365,7 +397,7 @@ def _rebuilder(posts: Path, out: Path, flags: Mapping[str, Any]) -> Callable[[],
         load, bodies = api.load_deferred(used, config.site, run=config.run)
         result = api.build_from(load, used, out, config.site, run=config.run, bodies=bodies)
         diagnostics = config.diagnostics + result.all_diagnostics
-        announce(diagnostics, flags, summary_line(load, result, out))
+        announce(diagnostics, flags, summary_line(load, result, out, diagnostics))
 
     return rebuild
 
@@ -389,7 +421,7 @@ def init(path: Path, force: bool) -> None:
 
 
 @cli.command()
-@click.argument("posts", type=click.Path(file_okay=False, path_type=Path), default=Path())
+@click.argument("posts", type=Folder(), default=Path())
 @site_options(LINKS)
 def links(posts: Path, **flags: Any) -> None:
     """Print <link rel="alternate"> tags for the site's HTML <head>.
