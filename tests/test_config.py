@@ -35,6 +35,7 @@ stylesheet = "default"
 id_style = "jekyll"
 cache_dir = ".cache/laojia-feed"
 jobs = 2
+pages = true
 
 [outputs]
 rss = "rss2.xml"
@@ -94,6 +95,7 @@ def test_every_key_is_applied(tmp_path: Path) -> None:
     assert site.category_feeds and site.tag_feeds and site.archives
     assert (site.archive_size, site.stylesheet) == (30, "default")
     assert site.id_style == "jekyll"
+    assert site.pages
     assert config.run == RunOptions(cache_dir=".cache/laojia-feed", jobs=2)
 
 

@@ -247,6 +247,7 @@ KEYS: Mapping[str, Key] = MappingProxyType(
         "jobs": Key("jobs", _jobs, "Processes for reading posts (0 = automatic, 1 = one)"),
         "id_style": Key("id_style", _id_style, 'Entry ids: "permalink" or "jekyll"'),
         "outputs": Key("outputs", _outputs, "Feed file names; \"\" disables one"),
+        "pages": Key("pages", _bool, "HTML pages for people: feed.html by each feed, feeds.html"),
     }
 )  # fmt: skip
 
@@ -363,6 +364,7 @@ def load_config(
     site = base or Site()
     run = RunOptions()
     problems: list[Diagnostic] = []
+    table: Mapping[str, object] = {}
     if source is not None:
         try:
             table = read_table(source)
@@ -384,17 +386,29 @@ def load_config(
                 Severity.WARNING,
             )
         )
-    if site.is_placeholder:
-        problems.append(
-            Diagnostic(
-                str(source or "config"),
-                "url",
-                f"no site URL configured; links use the placeholder {site.url} — set url in "
-                f"{CONFIG_NAME} or pass --site-url",
-                Severity.WARNING,
-            )
-        )
+    bad_url = any(p.field == "url" and p.severity is Severity.ERROR for p in problems)
+    if site.is_placeholder and not bad_url:  # a bad url has its own error
+        problems.append(_placeholder_warning(site, source, table, overrides or {}))
     return Config(site, source, tuple(problems), run=run)
+
+
+def _placeholder_warning(
+    site: Site, source: Path | None, table: Mapping[str, object], flags: Mapping[str, object]
+) -> Diagnostic:
+    """The one warning of a site still on the placeholder URL: set to it (as ``laojia-feed
+    init`` writes it), or not set at all."""
+    if "url" in flags or "url" in table:
+        where = "command line" if "url" in flags else str(source)
+        message = (
+            f"url is still the placeholder {site.url} (as laojia-feed init writes it); "
+            "set it to your site's address"
+        )
+        return Diagnostic(where, "url", message, Severity.WARNING)
+    message = (
+        f"no site URL configured; links use the placeholder {site.url} — set url in "
+        f"{CONFIG_NAME} or pass --site-url"
+    )
+    return Diagnostic(str(source or "config"), "url", message, Severity.WARNING)
 
 
 def _toml_value(value: object) -> str:
@@ -417,7 +431,8 @@ _SHOWN_DEFAULTS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-#: Commented examples for keys whose default is "nothing".
+#: Commented examples for keys whose default is "nothing" (else :data:`_SHOWN_DEFAULTS`);
+#: each must be valid TOML and a valid value once uncommented.
 _EXAMPLES: Mapping[str, str] = MappingProxyType(
     {
         "author": '{ name = "Your Name", email = "you@example.org" }',
@@ -445,8 +460,9 @@ def template() -> str:
             continue
         default = getattr(run if key in RUN_KEYS else site, spec.attr)
         lines.append(f"# {spec.help}")
-        if default is None:
-            lines.append(f"# {key} = {_EXAMPLES.get(key, '(not set)')}")
+        if default is None:  # commented out: an example that is valid once uncommented
+            example = _EXAMPLES.get(key) or _SHOWN_DEFAULTS.get(key)
+            lines.append(f"# {key} = {example}" if example else f"# {key} is not set by default")
         else:
             shown = _SHOWN_DEFAULTS.get(key) or _toml_value(default)
             note = "  # CHANGE ME: your site's address" if key == "url" else ""

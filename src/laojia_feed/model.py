@@ -232,6 +232,9 @@ class Site:
     #: Entry ids without an explicit ``id``: ``"permalink"`` (the post URL, as Hugo and
     #: hexo-generator-feed do) or ``"jekyll"`` (jekyll-feed's: URL folder + slug).
     id_style: str = "permalink"
+    #: Also write an HTML page for people beside each feed (``feed.html``) and an index
+    #: of every feed (``feeds.html``): browsers no longer show feeds readably.
+    pages: bool = False
 
     @property
     def is_placeholder(self) -> bool:

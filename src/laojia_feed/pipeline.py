@@ -11,7 +11,8 @@ Besides the main feed (one file per enabled format), a site may ask for per-cate
 and per-tag feeds with an OPML index of them (:mod:`~laojia_feed.feeds.taxonomies`,
 :mod:`~laojia_feed.feeds.opml`), RFC 5005 archive pages of the older posts
 (:mod:`~laojia_feed.feeds.archives`) and the shipped XSL stylesheet
-(:mod:`~laojia_feed.feeds.stylesheet`). With none of those options the output is exactly
+(:mod:`~laojia_feed.feeds.stylesheet`), and pages for people beside the feeds
+(:mod:`~laojia_feed.feeds.page_files`). With none of those options the output is exactly
 ``rss.xml``, ``atom.xml`` and ``feed.json``. Files are never deleted: the feeds of a
 category that disappears stay as they were last written.
 """
@@ -24,7 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
-from laojia_feed.feeds import archives, opml, stylesheet, taxonomies
+from laojia_feed.feeds import archives, opml, page_files, stylesheet, taxonomies
 from laojia_feed.feeds.plan import (
     FeedPlan,
     archive_links,
@@ -62,6 +63,9 @@ from laojia_feed.wording import size_text
 from laojia_feed.write import output
 from laojia_feed.write.stream import stream_feed
 from laojia_feed.write.writer import OutputFile, Placed, Writer
+
+#: The category or tag feeds of a site, with their taxonomy.
+Group = tuple[taxonomies.Taxonomy, tuple[FeedPlan, ...]]
 
 #: Signature of a thumbnail checker: URLs → the subset that failed, with reasons.
 ThumbnailChecker = Callable[[Sequence[str]], Mapping[str, str]]
@@ -109,12 +113,25 @@ class _Builder:
         self.report: list[Diagnostic] = []
         self.bodies = Bodies(site, posts, self.report, reader, jobs)
         self.fixes: dict[str, Article] = {}
+        #: The pages for people written so far (``pages = true``).
+        self.pages: list[Placed] = []
 
     def warn(self, field: str, message: str) -> None:
         self.report.append(Diagnostic(self.where, field, message, Severity.WARNING))
 
     def items(self, articles: Iterable[Article]) -> tuple[FeedItem, ...]:
         return tuple(self.bodies.items(articles, self.fixes))
+
+    def page(self, plan: FeedPlan, items: Sequence[FeedItem]) -> None:
+        """The page of ``plan``'s feed, when the site asks for pages."""
+        if page_files.wanted(self.site):
+            self.pages.append(self.writer.put(page_files.feed_page(self.site, plan, items)))
+
+    def index_page(self, main: FeedPlan, groups: Sequence[Group], opml: bool) -> list[Placed]:
+        """``feeds.html``, when the site asks for pages (``opml``: feeds.opml is written)."""
+        if not page_files.wanted(self.site):
+            return []
+        return [self.writer.put(page_files.index_page(main, groups, opml))]
 
     def check_images(self, chosen: Iterable[Article]) -> None:
         if self.check is not None:
@@ -154,7 +171,9 @@ class _Builder:
         files: list[Placed] = []
         trimmed: list[str] = []
         for plan, articles in chosen:
-            rendered, kept = serialize(plan, self.items(articles), self.writer)
+            items = self.items(articles)
+            rendered, kept = serialize(plan, items, self.writer)
+            self.page(plan, items[:kept])
             if kept < len(plan.articles):
                 trimmed.append(plan.folder)
             files.extend(rendered)
@@ -166,9 +185,7 @@ class _Builder:
             )
         return files
 
-    def index_file(
-        self, groups: Sequence[tuple[taxonomies.Taxonomy, tuple[FeedPlan, ...]]]
-    ) -> list[Placed]:
+    def index_file(self, groups: Sequence[Group]) -> list[Placed]:
         """``feeds.opml``, listing the main feed and every category and tag feed."""
         main = outline(self.site, feed_urls(self.site), self.site.url)
         if main is None:
@@ -214,10 +231,14 @@ def plan_files(
     main = FeedPlan("", site, tuple(limited), feed_urls(site))
     groups = taxonomy_plans(site, articles, builder.report, str(out))
     if site.budget is None and not (groups or site.archives or check_thumbnails):
-        streamed = stream_feed(main, builder.bodies, writer)
+        keep = page_files.PAGE_ITEMS if site.pages else 0
+        streamed = stream_feed(main, builder.bodies, writer, keep)
         if streamed is not None:
+            builder.page(main, streamed[1])
             sheet = builder.stylesheet_files()
-            return sheet + streamed, [f.name for f in streamed], builder.report
+            index = builder.index_page(main, groups, opml=False)
+            written = sheet + streamed[0] + builder.pages + index
+            return written, [f.name for f in streamed[0]], builder.report
     if site.budget is None:  # every listed post is rendered: render them all at once
         builder.bodies.prefetch(
             [*main.articles, *(a for _t, ps in groups for p in ps for a in p.articles)]
@@ -233,7 +254,9 @@ def plan_files(
     candidates = [*chosen, *(a for _plan, found in term_chosen for a in found)]
     builder.check_images([*candidates, *articles] if site.archives else candidates)
     main_links_for = main_links(site, len(articles))
-    main_files, kept = serialize(main, builder.items(chosen), writer, main_links_for)
+    main_items = builder.items(chosen)
+    main_files, kept = serialize(main, main_items, writer, main_links_for)
+    builder.page(main, main_items[:kept])
     warning = budget_warning(site, len(limited), kept, str(out))
     if warning is not None and not site.archives:  # with archives, nothing is left out
         builder.report.append(warning)
@@ -242,10 +265,12 @@ def plan_files(
     )
     terms = builder.taxonomy_files(term_chosen)
     index = builder.index_file(groups) if groups else []
+    index += builder.index_page(main, groups, opml=bool(index))
     sheet = builder.stylesheet_files()
     # Replaced so that whatever a file points to exists before it: the stylesheet, the
-    # archive pages and the category feeds before the main feed, the index last.
-    written = sheet + archive + terms + main_files + index
+    # archive pages and the category feeds before the main feed, the pages after the
+    # feeds, the indexes last.
+    written = sheet + archive + terms + main_files + builder.pages + index
     reported = [f.name for f in main_files + archive + terms]
     return written, reported, builder.report
 

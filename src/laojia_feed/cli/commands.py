@@ -18,18 +18,17 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from laojia_feed import __version__
+from laojia_feed.cli.options import FEEDS, LINKS, READING, overrides, site_options
 from laojia_feed.config import CONFIG_NAME, Config, configure_run, template
 from laojia_feed.model import BuildResult, Diagnostic, LoadResult, Severity, Site
 
 if TYPE_CHECKING:  # imported when building: `laojia-feed --help` stays quick
     from laojia_feed.read.load import BodyReader
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 #: Exit code: everything published (warnings allowed).
 EXIT_OK = 0
@@ -39,10 +38,14 @@ EXIT_POST_ERRORS = 1
 EXIT_FATAL = 2
 
 
+#: Diagnostic paths that name no file (a GitHub annotation gets no ``file=`` for them).
+NOT_FILES = frozenset({"config", "command line"})
+
+
 def exit_code(diagnostics: Iterable[Diagnostic]) -> int:
     """The exit code for a run's diagnostics."""
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
-    if any(d.field in {"output", "config"} or d.path in {"config", "command line"} for d in errors):
+    if any(d.field in {"output", "config"} or d.path in NOT_FILES for d in errors):
         return EXIT_FATAL
     return EXIT_POST_ERRORS if errors else EXIT_OK
 
@@ -61,11 +64,18 @@ def format_diagnostic(diagnostic: Diagnostic, style: str) -> str:
         return json.dumps(record, ensure_ascii=False)
     if style == "github":
         kind = {"error": "error", "warning": "warning"}.get(level, "notice")
-        line = f",line={diagnostic.line}" if diagnostic.line else ""
-        message = f"{diagnostic.field}: {diagnostic.message}".replace("%", "%25")
-        message = message.replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{kind} file={diagnostic.path}{line}::{message}"
+        where = [] if diagnostic.path in NOT_FILES else [f"file={_escaped(diagnostic.path, ',:')}"]
+        where += [f"line={diagnostic.line}"] if diagnostic.line else []
+        message = _escaped(f"{diagnostic.field}: {diagnostic.message}")
+        return f"::{kind} {','.join(where)}::{message}" if where else f"::{kind}::{message}"
     return f"{level}: {diagnostic}"
+
+
+def _escaped(value: str, also: str = "") -> str:
+    """``value`` for a GitHub workflow command (``also``: the characters a property escapes)."""
+    for char in "%\r\n" + also:
+        value = value.replace(char, f"%{ord(char):02X}")
+    return value
 
 
 def report(diagnostics: Sequence[Diagnostic], style: str, verbosity: int) -> None:
@@ -86,9 +96,14 @@ def _size(size: int) -> str:
     return f"{size / 1024:.1f} KiB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MiB"
 
 
-def summary_line(load: LoadResult, result: BuildResult | None, out: Path | None) -> str:
-    """``published 5 posts (1 warning, 1 error, 2 excluded) → public/rss.xml (12.0 KiB), …``."""
-    diagnostics = result.all_diagnostics if result else load.diagnostics
+def summary_line(
+    load: LoadResult,
+    result: BuildResult | None,
+    out: Path | None,
+    diagnostics: Sequence[Diagnostic],
+) -> str:
+    """``5 posts published, 1 error, 1 warning, excluded: 2 draft → public/rss.xml (…), …``:
+    ``diagnostics`` are the ones printed before it (configuration ones included)."""
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
     reasons: dict[str, int] = {}
@@ -138,71 +153,6 @@ class Progress:
             self.bar.__exit__(None, None, None)
 
 
-def site_options(func: F) -> F:
-    """The options shared by ``build`` and ``check``: config file and site overrides."""
-    options = [
-        click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Config file (default: laojia-feed.toml or pyproject.toml "
-                          "[tool.laojia-feed] next to POSTS, its parent, or here)."),
-        click.option("--site-url", help="Absolute URL of the site, e.g. https://blog.example.org/."),
-        click.option("--title", help="Feed title."),
-        click.option("--description", help="Feed description."),
-        click.option("--language", help="Language tag, e.g. zh-CN."),
-        click.option("--author", help="Default author name."),
-        click.option("--timezone", help="IANA time zone of dates without one."),
-        click.option("--permalink", help="Item URL pattern, e.g. :year/:month/:day/:slug/."),
-        click.option("--limit", type=click.IntRange(min=0), help="At most N items (0 = all)."),
-        click.option("--budget", help='Byte budget per feed, e.g. 2MiB; "none" for no budget.'),
-        click.option("--include-future/--no-include-future", default=None,
-                     help="Publish posts dated in the future."),
-        click.option("--unwrap-proxies/--no-unwrap-proxies", default=None,
-                     help="Replace CORS-proxy image URLs by the inner URL."),
-        click.option("--category-feeds/--no-category-feeds", default=None,
-                     help="Also a feed per category under categories/<name>/."),
-        click.option("--tag-feeds/--no-tag-feeds", default=None,
-                     help="Also a feed per tag under tags/<name>/."),
-        click.option("--archives/--no-archives", default=None,
-                     help="RFC 5005 archive pages of older posts under archive/<n>/."),
-        click.option("--archive-size", type=click.IntRange(min=0),
-                     help="Posts per archive page (0 = as many as the main feed)."),
-        click.option("--stylesheet",
-                     help='XSL stylesheet href for rss.xml/atom.xml; "default" ships feed.xsl.'),
-        click.option("--hub", help="WebSub hub URL to advertise in every feed."),
-        click.option("--cache-dir",
-                     help="Keep an incremental build cache in this folder (opt-in)."),
-        click.option("--jobs", type=click.IntRange(min=0),
-                     help="Processes for reading posts (0 = automatic, 1 = one)."),
-        click.option("--summary-only", is_flag=True, default=None,
-                     help="Put summaries, not full content, in the feeds."),
-        click.option("--format", "style", type=click.Choice(["text", "json", "github"]),
-                     default="text", show_default=True, help="How diagnostics are printed."),
-        click.option("-q", "--quiet", count=True, help="Only errors."),
-        click.option("-v", "--verbose", count=True, help="Also notes (sanitizer, encodings)."),
-    ]  # fmt: skip
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def overrides(flags: Mapping[str, Any]) -> dict[str, object]:
-    """Config overrides from the flags that were given."""
-    mapping = {
-        "site_url": "url", "title": "title", "description": "description",
-        "language": "language", "author": "author", "timezone": "timezone",
-        "permalink": "permalink", "limit": "limit", "budget": "budget",
-        "include_future": "include_future", "unwrap_proxies": "unwrap_proxies",
-        "category_feeds": "category_feeds", "tag_feeds": "tag_feeds", "archives": "archives",
-        "archive_size": "archive_size", "stylesheet": "stylesheet", "hub": "hub",
-        "cache_dir": "cache_dir", "jobs": "jobs",
-    }  # fmt: skip
-    given: dict[str, object] = {
-        key: flags[flag] for flag, key in mapping.items() if flags.get(flag) is not None
-    }
-    if flags.get("summary_only"):
-        given["full_content"] = False
-    return given
-
-
 def configure(posts: Path, flags: Mapping[str, Any]) -> Config:
     """Load the configuration for a run over ``posts`` (a posts folder or a site root)."""
     return configure_run(posts, flags.get("config_path"), overrides(flags))
@@ -226,7 +176,23 @@ def cli() -> None:
     """
 
 
-POSTS = click.argument("posts", type=click.Path(exists=True, file_okay=False, path_type=Path))
+class Folder(click.Path):
+    """A folder on the command line: never ``""`` (which would mean the current folder);
+    with ``exists``, a folder indeed (not a FIFO, a device or a socket)."""
+
+    def __init__(self, *, exists: bool = False) -> None:
+        super().__init__(exists=exists, file_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value:
+            self.fail("is empty: name a folder (. for the current one)", param, ctx)
+        path = super().convert(value, param, ctx)
+        if self.exists and not (isinstance(path, Path) and path.is_dir()):
+            self.fail(f"{click.format_filename(value)!r} is not a folder", param, ctx)
+        return path
+
+
+POSTS = click.argument("posts", type=Folder(exists=True))
 
 
 @cli.command()
@@ -234,7 +200,7 @@ POSTS = click.argument("posts", type=click.Path(exists=True, file_okay=False, pa
 @click.option(
     "--out",
     "-o",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=Folder(),
     default=Path("public"),
     show_default=True,
     help="Output folder; only the feed files are written there.",
@@ -249,7 +215,7 @@ POSTS = click.argument("posts", type=click.Path(exists=True, file_okay=False, pa
     is_flag=True,
     help="Check that image URLs answer (network; private addresses are never contacted).",
 )
-@site_options
+@site_options(READING, FEEDS)
 def build(posts: Path, out: Path, ping: bool, check_thumbnails: bool, **flags: Any) -> None:
     """Read POSTS and write rss.xml, atom.xml and feed.json into --out.
 
@@ -271,10 +237,10 @@ def build(posts: Path, out: Path, ping: bool, check_thumbnails: bool, **flags: A
     diagnostics = config.diagnostics + result.all_diagnostics
     if ping:
         diagnostics += _ping(result, config.site)
-    announce(diagnostics, flags, summary_line(load, result, out))
+    announce(diagnostics, flags, summary_line(load, result, out, diagnostics))
     if digest is not None and config.run.cache_dir is not None:
         unchanged = replace(result, feeds=tuple(replace(f, changed=False) for f in result.feeds))
-        summary = summary_line(load, unchanged, out)
+        summary = summary_line(load, unchanged, out, config.diagnostics + result.all_diagnostics)
         folder = Path(config.run.cache_dir)
         cache.remember_run(
             folder, str(used), str(out), digest, load, result.all_diagnostics, summary
@@ -310,13 +276,13 @@ def _replay_unchanged(
 
 @cli.command()
 @POSTS
-@site_options
+@site_options(READING)
 def check(posts: Path, **flags: Any) -> None:
     """Validate POSTS without writing anything; exit codes as in build."""
     config = _configure(posts, flags)
     load = _load(config, config.posts or posts, flags)[0]
     diagnostics = config.diagnostics + load.diagnostics
-    announce(diagnostics, flags, summary_line(load, None, None))
+    announce(diagnostics, flags, summary_line(load, None, None, diagnostics))
     sys.exit(exit_code(diagnostics))
 
 
@@ -345,11 +311,11 @@ def announce(diagnostics: Sequence[Diagnostic], flags: Mapping[str, Any], summar
 
 
 @cli.command()
-@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("out", type=Folder())
 @click.option(
     "--watch",
     "posts",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=Folder(exists=True),
     help="Build OUT from this posts folder now, and again whenever a post changes.",
 )
 @click.option(
@@ -373,7 +339,7 @@ def announce(diagnostics: Sequence[Diagnostic], flags: Mapping[str, Any], summar
     show_default=True,
     help="Seconds between checks of --watch for changes.",
 )
-@site_options
+@site_options(READING, FEEDS)
 def serve(out: Path, posts: Path | None, host: str, port: int, poll: float, **flags: Any) -> None:
     """Preview the feeds in OUT over HTTP (localhost only by default).
 
@@ -431,7 +397,7 @@ def _rebuilder(posts: Path, out: Path, flags: Mapping[str, Any]) -> Callable[[],
         load, bodies = api.load_deferred(used, config.site, run=config.run)
         result = api.build_from(load, used, out, config.site, run=config.run, bodies=bodies)
         diagnostics = config.diagnostics + result.all_diagnostics
-        announce(diagnostics, flags, summary_line(load, result, out))
+        announce(diagnostics, flags, summary_line(load, result, out, diagnostics))
 
     return rebuild
 
@@ -455,10 +421,16 @@ def init(path: Path, force: bool) -> None:
 
 
 @cli.command()
-@click.argument("posts", type=click.Path(file_okay=False, path_type=Path), default=Path())
-@site_options
+@click.argument("posts", type=Folder(), default=Path())
+@site_options(LINKS)
 def links(posts: Path, **flags: Any) -> None:
-    """Print <link rel="alternate"> tags for the site's HTML <head>."""
+    """Print <link rel="alternate"> tags for the site's HTML <head>.
+
+    With pages (pages = true, --pages), also an HTML comment holding an <a> link to
+    feeds.html, for the site's footer or its "RSS" button.
+    """
+    from laojia_feed.feeds.page_files import index_url, wanted
+    from laojia_feed.feeds.pages_text import texts_for
     from laojia_feed.feeds.plan import enabled_formats, feed_urls
 
     config = configure(posts, flags)
@@ -472,6 +444,10 @@ def links(posts: Path, **flags: Any) -> None:
         title = html.escape(f"{site.title} ({label})")
         href = html.escape(urls[fmt.name])
         click.echo(f'<link rel="alternate" type="{fmt.media_type}" title="{title}" href="{href}">')
+    if wanted(site):
+        label = html.escape(texts_for(site.language).all_feeds)
+        anchor = f'<a href="{html.escape(index_url(site))}">{label}</a>'
+        click.echo(f"<!-- for the footer or the RSS button: {anchor} -->")
 
 
 def _finish(diagnostics: Sequence[Diagnostic], flags: Mapping[str, Any]) -> None:

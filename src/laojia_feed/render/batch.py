@@ -49,16 +49,21 @@ def render_chunk(site: Site, pairs: Sequence[Pairing]) -> list[Rendered | FieldE
     return done
 
 
-#: One post's entry in every format, or why its body could not be read back.
-Entries = tuple[tuple[str, ...], tuple[bytes, ...]] | FieldError
+#: One post's entry in every format and, when asked for, its rendered body; or why its
+#: body could not be read back.
+Entries = tuple[tuple[str, ...], tuple[bytes, ...], Rendered | None] | FieldError
 
 
 def render_entries(
-    site: Site, docs: Sequence[tuple[FeedFormat, FeedDocument]], pairs: Sequence[Pairing]
+    site: Site,
+    docs: Sequence[tuple[FeedFormat, FeedDocument]],
+    keep: frozenset[str],
+    pairs: Sequence[Pairing],
 ) -> list[Entries]:
     """Each post rendered, then written as an entry of every document of ``docs`` (the
-    feed without items, one per format): the sanitizer notes and the entries' bytes; the
-    work of one process in :func:`stream_feed`."""
+    feed without items, one per format): the sanitizer notes, the entries' bytes and,
+    for the posts whose id is in ``keep``, the rendered body; the work of one process in
+    :func:`stream_feed`."""
     rendered = render_chunk(site, pairs)
     items = tuple(
         FeedItem(article, done)
@@ -67,8 +72,14 @@ def render_entries(
     )
     written = [iter(fmt.render_items(replace(doc, items=items))) for fmt, doc in docs]
     return [
-        done if isinstance(done, FieldError) else (done.notes, tuple(next(w) for w in written))
-        for done in rendered
+        done
+        if isinstance(done, FieldError)
+        else (
+            done.notes,
+            tuple(next(w) for w in written),
+            done if article.id in keep else None,
+        )
+        for (article, _ref), done in zip(pairs, rendered, strict=True)
     ]
 
 

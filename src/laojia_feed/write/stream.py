@@ -1,6 +1,7 @@
 """A feed of every post written entry by entry: each post rendered and serialized in all
 formats on the worker cores, the entries appended to the staged files as they come back,
-so that neither the bodies nor the feeds are ever held whole.
+so that neither the bodies nor the feeds are ever held whole. The newest few items (body
+rendered) may be kept on the way, for the feed's page.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from laojia_feed.feeds.plan import EPOCH, FeedPlan, document, enabled_formats, f
 from laojia_feed.model import (
     Article,
     FeedDocument,
+    FeedItem,
     FieldError,
 )
 from laojia_feed.read.load import (
@@ -40,12 +42,17 @@ class _AbandonedError(Exception):
     """Internal: a post's body could not be read back while its feed was streamed."""
 
 
-def stream_feed(plan: FeedPlan, bodies: Bodies, writer: Writer) -> list[Placed] | None:
+#: What a streamed feed gives back: its files, and its newest items as asked for.
+Streamed = tuple[list[Placed], list[FeedItem]]
+
+
+def stream_feed(plan: FeedPlan, bodies: Bodies, writer: Writer, keep: int = 0) -> Streamed | None:
     """Every post of ``plan`` rendered and written entry by entry on every core, each
     entry appended to the staged files as it comes: neither the bodies nor the feeds are
-    ever held whole. None, with nothing left staged, when that cannot be done — a file
-    cannot be staged, a text of the feed itself needs cleaning, a post's body cannot be
-    read back — and the caller takes the whole-document path, which reports why."""
+    ever held whole, only the newest ``keep`` items, in the feed's order. None, with
+    nothing left staged, when that cannot be done — a file cannot be staged, a text of
+    the feed itself needs cleaning, a post's body cannot be read back — and the caller
+    takes the whole-document path, which reports why."""
     site = plan.site
     updated = max((a.updated for a in plan.articles), default=EPOCH)
     base = replace(document(site, (), plan.feed_urls), updated=updated, links=MappingProxyType({}))
@@ -61,7 +68,8 @@ def stream_feed(plan: FeedPlan, bodies: Bodies, writer: Writer) -> list[Placed] 
     if streams is None:
         return None
     try:
-        notes = _write_entries(plan, bodies, [(fmt, base) for fmt, _ in named], streams, parts)
+        docs = [(fmt, base) for fmt, _ in named]
+        notes, kept = _write_entries(plan, bodies, docs, streams, parts, keep)
         tickets = [stream.finish() for stream in streams]
     except (_AbandonedError, OSError):
         for stream in streams:
@@ -70,10 +78,11 @@ def stream_feed(plan: FeedPlan, bodies: Bodies, writer: Writer) -> list[Placed] 
     for article, found in notes:
         bodies.report_notes(article, found)
     count = len(plan.articles)
-    return [
+    files = [
         Placed(name, stream.size, fmt.name, count, ticket)
         for (fmt, name), stream, ticket in zip(named, streams, tickets, strict=True)
     ]
+    return files, kept
 
 
 def _open_streams(writer: Writer, names: Sequence[str]) -> list[output.StagedStream] | None:
@@ -95,12 +104,16 @@ def _write_entries(
     docs: Sequence[tuple[FeedFormat, FeedDocument]],
     streams: Sequence[output.StagedStream],
     parts: Sequence[Parts],
-) -> list[tuple[Article, tuple[str, ...]]]:
+    keep: int,
+) -> tuple[list[tuple[Article, tuple[str, ...]]], list[FeedItem]]:
     """Write each document's parts and every post's entries into its stream, in order;
-    the sanitizer notes of each post. :class:`_AbandonedError` when a body is unreadable."""
+    the sanitizer notes of each post and the first ``keep`` items.
+    :class:`_AbandonedError` when a body is unreadable."""
     for stream, part in zip(streams, parts, strict=True):
         stream.write(part.opening)
-    work = functools.partial(render_entries, plan.site, docs)
+    kept: list[FeedItem] = []
+    wanted = frozenset(article.id for article in plan.articles[:keep])
+    work = functools.partial(render_entries, plan.site, docs, wanted)
     pairs = [bodies.pair(article) for article in plan.articles]
     notes: list[tuple[Article, tuple[str, ...]]] = []
     with collector_paused():
@@ -112,7 +125,10 @@ def _write_entries(
                     raise _AbandonedError
                 for stream, part, data in zip(streams, parts, entries[1], strict=True):
                     stream.write(part.separator + data if notes else data)
-                notes.append((plan.articles[len(notes)], entries[0]))
+                article = plan.articles[len(notes)]
+                if len(kept) < keep and entries[2] is not None:
+                    kept.append(FeedItem(article, entries[2]))
+                notes.append((article, entries[0]))
     for stream, part in zip(streams, parts, strict=True):
         stream.write(part.closing)
-    return notes
+    return notes, kept
