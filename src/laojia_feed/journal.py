@@ -15,15 +15,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
 import stat
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from types import FrameType
 
-from . import durable, fileflags
+from . import durable, fileflags, interrupts
 from .model import FieldError
 
 #: The journal's name in the output folder (hidden; present only after a killed build).
@@ -31,9 +28,6 @@ JOURNAL_NAME = ".laojia-feed.journal"
 
 #: The largest journal read back (many thousands of renames).
 _MAX_JOURNAL = 64 * 1024 * 1024
-
-#: Signals that wait until the renames are done.
-_HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 #: Where a target goes in the output folder; FieldError when it would escape.
 Place = Callable[[Path, str], Path]
@@ -44,7 +38,7 @@ def committing(out_dir: Path, renames: Sequence[tuple[str, str]]) -> Iterator[No
     """Around the renames of ``renames`` (target name → its temporary file's path): the
     journal recorded first when there are several, removed after; interrupts held."""
     journaled = len(renames) > 1
-    with _signals_held():
+    with interrupts.held():
         if journaled:
             record = [[name, Path(tmp).name] for name, tmp in renames]
             data = json.dumps({"renames": record}, ensure_ascii=False).encode("utf-8")
@@ -149,28 +143,6 @@ def _remove_file(path: Path) -> bool:
     except OSError:
         return False
     return True
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Ctrl-C and SIGTERM wait until the block is left, then act as they would have
-    (only the main thread can hold them; elsewhere nothing changes)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-
-    def hold(signum: int, _frame: FrameType | None) -> None:
-        caught.append(signum)
-
-    previous = {number: signal.signal(number, hold) for number in _HELD_SIGNALS}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
-        if caught:
-            signal.raise_signal(caught[0])
 
 
 #: Seconds to sleep after each rename, to let tests kill a build between two renames.

@@ -10,7 +10,7 @@ Workers never outlive the build: each dies with its parent (``PR_SET_PDEATHSIG``
 Linux, and a parent check when it starts), ignores Ctrl-C (the parent alone decides
 how to stop), closes at once the descriptors the parent keeps from them (the output
 folder's lock: see :func:`kept_from_workers`), and a pool left early (an interrupt)
-is stopped at once rather than waited for.
+is not waited for.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import MappingProxyType
 from typing import Any, TypeVar
+
+from . import interrupts
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -123,15 +125,6 @@ def _start_worker(parent: int) -> None:
             os.close(fd)
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool left early: cancel what has not started, end the workers now."""
-    processes = getattr(pool, "_processes", None) or {}  # gone once shut down: taken first
-    for process in tuple(processes.values()):
-        with contextlib.suppress(OSError, AttributeError, ValueError):
-            process.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
-
-
 def _context() -> multiprocessing.context.BaseContext:
     """Fork where available (workers start in milliseconds, nothing re-imported)."""
     if "fork" in multiprocessing.get_all_start_methods():
@@ -193,8 +186,9 @@ def iter_chunks(
 def _pooled(
     work: Callable[[Sequence[T]], list[R]], parts: Sequence[Sequence[T]], workers: int
 ) -> Iterator[list[R]]:
-    """``work`` over ``parts`` on ``workers`` processes, in order; the pool is stopped at
-    once when left early (an interrupt, an error, the caller stopping)."""
+    """``work`` over ``parts`` on ``workers`` processes, in order. Left early (an interrupt,
+    an error, the caller stopping), the work not started is cancelled and the pool is not
+    waited for: its workers end after their current chunk, or with this process."""
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=_context(),
@@ -203,10 +197,9 @@ def _pooled(
     )
     finished = False
     try:
-        yield from pool.map(work, parts)
+        with interrupts.held():  # the workers start here: never split a fork
+            results = pool.map(work, parts)
+        yield from results
         finished = True
     finally:
-        if finished:
-            pool.shutdown(wait=True)
-        else:
-            _stop(pool)
+        pool.shutdown(wait=finished, cancel_futures=not finished)
