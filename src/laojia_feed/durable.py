@@ -52,6 +52,13 @@ def temp_with(target: Path, payload: bytes) -> str:
     """A synced temporary file in the target's folder holding ``payload``, with the
     final permissions; removed again if anything fails."""
     fd, tmp = new_temp(target)
+    fill(fd, tmp, target, payload)
+    return tmp
+
+
+def fill(fd: int, tmp: str, target: Path, payload: bytes) -> None:
+    """Write ``payload`` to the new temporary file ``tmp`` open as ``fd``, seal and close
+    it; removed again if anything fails (see :func:`discard`)."""
     try:
         try:
             write_all(fd, payload)
@@ -60,7 +67,6 @@ def temp_with(target: Path, payload: bytes) -> str:
             os.close(fd)
     except BaseException as exc:
         discard(tmp, target, exc)
-    return tmp
 
 
 def new_temp(target: Path) -> tuple[int, str]:

@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from . import durable, fileflags, journal, parallel
+from . import durable, fileflags, interrupts, journal, parallel
 from .model import FieldError
 from .text import CONTROL_OR_SURROGATE
 
@@ -131,32 +131,39 @@ class Staging:
             raise FieldError(f"data must be bytes, not {type(data).__name__}")
         payload = bytes(data)
         target = safe_output_path(self._out, name)
-        tmp: str | None = None
-        if not _holds_bytes(target, payload):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target = safe_output_path(self._out, name)  # again: the folders now exist
-            tmp = durable.temp_with(target, payload)
-        self._entries.append((name, tmp))
-        return len(self._entries) - 1
+        if _holds_bytes(target, payload):
+            self._entries.append((name, None))
+            return len(self._entries) - 1
+        fd, tmp, ticket, target = self._new(name)
+        durable.fill(fd, tmp, target, payload)
+        return ticket
 
     def stream(self, name: str) -> StagedStream:
         """A temporary file for ``out_dir/name`` to write piece by piece (a file too big to
         hold in memory); :meth:`StagedStream.finish` gives its ticket. Raises like
         :meth:`stage`."""
+        fd, tmp, ticket, target = self._new(name)
+        return StagedStream(self, ticket, fd, tmp, target)
+
+    def _new(self, name: str) -> tuple[int, str, int, Path]:
+        """A new temporary file for ``name``, open for writing: its descriptor, path, ticket
+        and target. It is known (so removed by :meth:`close`) from the moment it exists,
+        even on Ctrl-C."""
         target = safe_output_path(self._out, name)
         target.parent.mkdir(parents=True, exist_ok=True)
         target = safe_output_path(self._out, name)  # again: the folders now exist
-        fd, tmp = durable.new_temp(target)
-        self._entries.append((name, tmp))  # removed by close() unless committed
-        return StagedStream(self, len(self._entries) - 1, fd, tmp, target)
+        with interrupts.held():
+            fd, tmp = durable.new_temp(target)
+            self._entries.append((name, tmp))
+        return fd, tmp, len(self._entries) - 1, target
 
     def drop(self, ticket: int) -> None:
         """Forget a staged file, removing its temporary file."""
         name, tmp = self._entries[ticket]
-        self._entries[ticket] = (name, None)
         if tmp is not None:
             with contextlib.suppress(OSError):
                 Path(tmp).unlink()
+        self._entries[ticket] = (name, None)  # after: an interrupted drop is done again
 
     def commit(self, tickets: Sequence[int]) -> None:
         """Rename the staged files of ``tickets`` over their targets, in that order.
