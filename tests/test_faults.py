@@ -62,6 +62,7 @@ class Run:
             "--site-url", "https://laojia.example.org/", "--limit", "0", "--budget", "none",
             "--jobs", "2", "-q",
         ]  # fmt: skip
+        self.cmdline = b"".join(os.fsencode(part) + b"\0" for part in command)
         with (self.log / "out").open("wb") as stdout, (self.log / "err").open("wb") as stderr:
             self.process = subprocess.Popen(
                 command,
@@ -96,10 +97,20 @@ class Run:
             self.process.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=PATIENCE)
-        for pid in self.workers:
+        for pid in self.workers | self.strays():
             if alive(pid):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
+
+    def strays(self) -> set[int]:
+        """Processes still running this build's command line (workers never seen)."""
+        found: set[int] = set()
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError):
+                    if (entry / "cmdline").read_bytes() == self.cmdline:
+                        found.add(int(entry.name))
+        return found
 
 
 @pytest.fixture
@@ -176,7 +187,7 @@ def built_with(out: Path) -> set[str]:
 
 def assert_clean_finish(run: Run, out: Path) -> None:
     """No worker of ``run`` survives it and nothing of it is left in ``out``."""
-    until(lambda: not any(alive(pid) for pid in run.workers), "the workers to die", 10.0)
+    until(lambda: not any(map(alive, run.workers | run.strays())), "the workers to die", 10.0)
     assert temp_files(out) == []
     assert not (out / journal.JOURNAL_NAME).exists()
 
@@ -193,7 +204,7 @@ def test_workers_killed_with_the_build_never_block_the_next(
     until(lambda: lock_held(out) and bool(first.seen_workers()), "workers under the lock")
     first.process.send_signal(signal.SIGKILL)  # the main process alone, as `kill -9 PID`
     first.wait()
-    until(lambda: not any(alive(pid) for pid in first.workers), "orphaned workers to die", 10.0)
+    until(lambda: not any(map(alive, first.workers | first.strays())), "the workers to die", 10.0)
     assert not lock_held(out)
     second = runs(posts, out)
     assert second.wait() == 0, second.stderr
@@ -323,7 +334,7 @@ def test_a_build_killed_between_renames_is_completed_by_the_next(
     pause = {"LAOJIA_FEED_TEST_PAUSE_BETWEEN_RENAMES": "30"}
     run = runs(newer, out, pause)
     until(lambda: (out / journal.JOURNAL_NAME).exists(), "the journal", PATIENCE)
-    until(lambda: len(built_with(out)) == 2, "the first rename")  # noqa: PLR2004 - mixed
+    until(lambda: len(built_with(out)) == 2, "the first rename")
     run.process.send_signal(signal.SIGKILL)
     run.wait()
     assert built_with(out) == {"v1", "v2"}  # what a crash leaves for now
