@@ -377,3 +377,33 @@ def test_an_unreadable_journal_is_dropped(tmp_path: Path, text: str) -> None:
         pass
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rss.xml"]
     assert (tmp_path / "rss.xml").read_text(encoding="utf-8") == "old"
+
+
+# --- 7. usage-level problems ----------------------------------------------------------------
+
+
+def command(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "laojia_feed", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=PATIENCE,
+        check=False,
+    )
+
+
+def test_an_empty_out_is_refused_not_the_current_folder(tmp_path: Path) -> None:
+    write_posts(tmp_path / "posts", "v1", count=2)
+    done = command("build", "posts", "--out", "", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "--out" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["posts"]
+
+
+def test_a_named_pipe_as_posts_is_a_usage_error(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    done = command("build", "pipe", "--out", "out", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "not a folder" in done.stderr
+    assert not (tmp_path / "out").exists()  # no emptied feeds

@@ -223,7 +223,23 @@ def cli() -> None:
     """
 
 
-POSTS = click.argument("posts", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def _a_folder(_ctx: click.Context, _param: click.Parameter, value: Path) -> Path:
+    """POSTS must be a folder: a named pipe, socket or device is a usage error."""
+    if not value.is_dir():
+        raise click.BadParameter(f"{str(value)!r} is not a folder")
+    return value
+
+
+def _not_empty(_ctx: click.Context, _param: click.Parameter, value: str) -> Path:
+    """An empty --out is a usage error, not the current folder."""
+    if not value:
+        raise click.BadParameter("must not be empty (use . for the current folder)")
+    return Path(value)
+
+
+POSTS = click.argument(
+    "posts", type=click.Path(exists=True, file_okay=False, path_type=Path), callback=_a_folder
+)
 
 
 @cli.command()
@@ -231,8 +247,9 @@ POSTS = click.argument("posts", type=click.Path(exists=True, file_okay=False, pa
 @click.option(
     "--out",
     "-o",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("public"),
+    type=click.Path(file_okay=False),
+    callback=_not_empty,
+    default="public",
     show_default=True,
     help="Output folder; only the feed files are written there.",
 )
