@@ -192,24 +192,56 @@ def assert_clean_finish(run: Run, out: Path) -> None:
     assert not (out / journal.JOURNAL_NAME).exists()
 
 
-# --- 1. orphaned workers ------------------------------------------------------------------
+# --- moments to stop a build at -------------------------------------------------------------
+
+
+def moment_workers(run: Run, out: Path) -> bool:
+    return bool(run.seen_workers())
+
+
+def moment_locked(run: Run, out: Path) -> bool:
+    return lock_held(out)
+
+
+def moment_locked_workers(run: Run, out: Path) -> bool:
+    return lock_held(out) and bool(run.seen_workers())
+
+
+def moment_temp_files(run: Run, out: Path) -> bool:
+    return out.is_dir() and bool(temp_files(out))
+
+
+def stopped(run: Run, out: Path, moment: Callable[[Run, Path], bool], number: int) -> int:
+    """Send ``number`` to the build's main process alone once ``moment`` has come; its
+    exit status (negative: the signal that ended it)."""
+    until(lambda: moment(run, out), moment.__name__)
+    run.process.send_signal(number)
+    return run.wait()
+
+
+def assert_next_build_works(posts: Path, out: Path, runs: Callable[..., Run]) -> None:
+    """A build after the stopped one exits 0 at once and leaves the feeds alone in ``out``."""
+    after = runs(posts, out)
+    assert after.wait() == 0, after.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(FEEDS)
+    assert built_with(out) == {"v1"}
+    assert_clean_finish(after, out)
+
+
+# --- 1, 2. a build killed outright (orphaned workers, temporary files) -----------------------
 
 
 @pytest.mark.slow
-def test_workers_killed_with_the_build_never_block_the_next(
-    posts: Path, tmp_path: Path, runs: Callable[..., Run]
+@pytest.mark.parametrize("moment", [moment_locked_workers, moment_temp_files])
+def test_a_killed_build_never_blocks_the_next_nor_litters(
+    posts: Path, tmp_path: Path, runs: Callable[..., Run], moment: Callable[[Run, Path], bool]
 ) -> None:
     out = tmp_path / "out"
     first = runs(posts, out)
-    until(lambda: lock_held(out) and bool(first.seen_workers()), "workers under the lock")
-    first.process.send_signal(signal.SIGKILL)  # the main process alone, as `kill -9 PID`
-    first.wait()
+    assert stopped(first, out, moment, signal.SIGKILL) == -signal.SIGKILL
     until(lambda: not any(map(alive, first.workers | first.strays())), "the workers to die", 10.0)
     assert not lock_held(out)
-    second = runs(posts, out)
-    assert second.wait() == 0, second.stderr
-    assert built_with(out) == {"v1"}
-    assert_clean_finish(second, out)
+    assert_next_build_works(posts, out, runs)  # and its temporary files are gone
 
 
 @pytest.mark.slow
@@ -218,30 +250,9 @@ def test_sigterm_to_the_build_alone_ends_its_workers_too(
 ) -> None:
     out = tmp_path / "out"
     run = runs(posts, out)
-    until(lambda: bool(run.seen_workers()), "the workers of the load")
-    run.process.send_signal(signal.SIGTERM)
-    assert run.wait() == 143
+    assert stopped(run, out, moment_workers, signal.SIGTERM) == 143
     assert "Traceback" not in run.stderr
     assert_clean_finish(run, out)
-
-
-# --- 2. temporary files of a killed build ---------------------------------------------------
-
-
-@pytest.mark.slow
-def test_temporary_files_of_a_killed_build_are_removed_by_the_next(
-    posts: Path, tmp_path: Path, runs: Callable[..., Run]
-) -> None:
-    out = tmp_path / "out"
-    first = runs(posts, out)
-    until(lambda: out.is_dir() and bool(temp_files(out)), "a temporary file")
-    first.process.send_signal(signal.SIGKILL)
-    first.wait()
-    assert temp_files(out)  # left behind: SIGKILL cannot be handled
-    second = runs(posts, out)
-    assert second.wait() == 0, second.stderr
-    assert sorted(p.name for p in out.iterdir()) == sorted(FEEDS)
-    assert_clean_finish(second, out)
 
 
 def test_leftovers_are_removed_only_when_ours(tmp_path: Path) -> None:
@@ -278,22 +289,6 @@ def test_temporary_names_are_recognised() -> None:
 
 
 # --- 3. interruptions -----------------------------------------------------------------------
-
-
-def moment_workers(run: Run, out: Path) -> bool:
-    return bool(run.seen_workers())
-
-
-def moment_locked(run: Run, out: Path) -> bool:
-    return lock_held(out)
-
-
-def moment_locked_workers(run: Run, out: Path) -> bool:
-    return lock_held(out) and bool(run.seen_workers())
-
-
-def moment_temp_files(run: Run, out: Path) -> bool:
-    return out.is_dir() and bool(temp_files(out))
 
 
 @pytest.mark.slow
