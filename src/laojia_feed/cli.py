@@ -3,7 +3,8 @@
 Exit codes are decided in one place, :func:`exit_code`: 0 success (warnings
 allowed), 1 some posts had errors (the feeds were still written with the others),
 2 usage or configuration error, or the output could not be written (nothing
-changed). No traceback ever reaches the user.
+changed), 130 interrupted by Ctrl-C, 143 stopped by SIGTERM. No traceback ever
+reaches the user.
 """
 
 from __future__ import annotations
@@ -220,6 +221,7 @@ def cli() -> None:
       0  feeds written (warnings, drafts and future posts do not count)
       1  some posts had errors and were skipped; the feeds hold all the others
       2  usage or configuration error, or the output could not be written
+      130  interrupted (Ctrl-C); 143  stopped by SIGTERM
     """
 
 
