@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from laojia_feed import durable, journal
+from laojia_feed import durable, interrupts, journal
 from laojia_feed.output import build_lock
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
@@ -279,10 +279,9 @@ def test_leftovers_are_removed_only_when_ours(tmp_path: Path) -> None:
     assert (out / "tags" / ".feed.json.qwertyui.laojia.tmp").is_symlink()  # not a file of ours
 
 
-def test_temporary_names_are_recognised() -> None:
-    fd, made = durable.new_temp(Path(os.devnull).parent / "rss.xml")  # /dev: a folder we can use
+def test_temporary_names_are_recognised(tmp_path: Path) -> None:
+    fd, made = durable.new_temp(tmp_path / "rss.xml")
     os.close(fd)
-    os.unlink(made)
     assert durable.is_temp_name(Path(made).name)
     assert not durable.is_temp_name("rss.xml")
     assert not durable.is_temp_name(".rss.xml.abcdefgh.tmp")
@@ -313,6 +312,15 @@ def test_an_interrupted_build_exits_with_its_code_and_one_line(
     assert lines == ["interrupted" if number == signal.SIGINT else "terminated"]
     assert_clean_finish(run, out)
     assert not lock_held(out)
+
+
+def test_ctrl_c_waits_for_a_held_block_then_acts() -> None:
+    done: list[str] = []
+    with pytest.raises(KeyboardInterrupt), interrupts.held():
+        signal.raise_signal(signal.SIGINT)
+        done.append("the block ran to its end")
+    assert done == ["the block ran to its end"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 # --- 4. the set of feeds after a crash between renames ------------------------------------
