@@ -9,18 +9,17 @@ reaches the user.
 
 from __future__ import annotations
 
-import contextlib
 import html
 import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import __version__
+from . import __version__, stopping
 from .config import CONFIG_NAME, Config, configure_run, template
 from .model import BuildResult, Diagnostic, LoadResult, Severity, Site
 
@@ -512,34 +511,6 @@ def _thumbnail_checker() -> Callable[[Sequence[str]], Mapping[str, str]]:
     return checker
 
 
-#: Exit code: interrupted by Ctrl-C (SIGINT), as shells report it.
-EXIT_INTERRUPTED = 130
-#: Exit code: stopped by SIGTERM, as shells report it.
-EXIT_TERMINATED = 143
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised like Ctrl-C so that every cleanup runs the same way."""
-
-
-def _terminate(_signum: int, _frame: object) -> None:
-    raise Terminated
-
-
-def _leave_quietly(code: int) -> None:
-    """From here on a late Ctrl-C or SIGTERM (while the interpreter shuts down) ends the
-    process at once with ``code``, never with a traceback."""
-    import os
-    import signal
-
-    def leave(_signum: int, _frame: object) -> None:
-        os._exit(code)
-
-    for number in (signal.SIGINT, signal.SIGTERM):
-        if signal.getsignal(number) is not signal.SIG_IGN:
-            signal.signal(number, leave)
-
-
 def _run(argv: Sequence[str] | None) -> int:
     """Run the CLI; its exit code. Click's own handling of Ctrl-C (exit 1) is bypassed."""
     import errno
@@ -552,7 +523,7 @@ def _run(argv: Sequence[str] | None) -> int:
             standalone_mode=False,
         )
     except click.Abort as abort:  # Ctrl-C or SIGTERM inside a command
-        _interrupted(abort.__cause__ or abort)
+        return stopping.interrupted(abort.__cause__ or abort)
     except click.ClickException as problem:
         problem.show()
         return problem.exit_code
@@ -564,58 +535,32 @@ def _run(argv: Sequence[str] | None) -> int:
     return code if isinstance(code, int) else EXIT_OK
 
 
-def _interrupted(cause: BaseException) -> NoReturn:
-    """Say so in one line and leave at once with the interruption's exit code. Temporary
-    files and the lock were released on the way here; worker processes die with this one
-    (nothing waits for the chunk they are working on)."""
-    import os
-
-    terminated = isinstance(cause, Terminated)
-    with contextlib.suppress(Exception):
-        click.echo("terminated" if terminated else "interrupted", err=True)
-        sys.stdout.flush()
-        sys.stderr.flush()
-    os._exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
-
-
-def _lost_interrupt(unraisable: Any) -> None:
-    """``sys.unraisablehook``: an interrupt raised where Python can only print and drop it
-    (a finalizer, a fork hook) is kept for :func:`main`, silently; the rest as usual."""
-    if isinstance(unraisable.exc_value, KeyboardInterrupt):
-        _LOST.append(unraisable.exc_value)
-    else:
-        sys.__unraisablehook__(unraisable)
-
-
-#: Interrupts Python could not raise (see :func:`_lost_interrupt`).
-_LOST: list[KeyboardInterrupt] = []
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the CLI; turn any unexpected failure into one line and exit 2.
 
     Ctrl-C exits 130 and SIGTERM 143, each with one line: temporary files are removed
     and the output folder's lock released first (a build killed outright leaves them
-    to the next build: see :mod:`laojia_feed.journal`).
+    to the next build: see :mod:`laojia_feed.journal`); see :mod:`laojia_feed.stopping`.
     """
-    import signal
-
-    sys.unraisablehook = _lost_interrupt
-    with contextlib.suppress(ValueError):  # not the main thread: signals stay as they are
-        if signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN:
-            signal.signal(signal.SIGTERM, _terminate)
+    owner = argv is None  # the program itself: process-wide signal handling is ours
+    if owner:
+        stopping.own_the_process()
+    stopping.LOST.clear()
     try:
         code = _run(argv)
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else int(done.code is not None)
     except KeyboardInterrupt as interrupt:
-        _interrupted(interrupt)
+        code = stopping.interrupted(interrupt)
     except Exception as problem:  # the one place no traceback may pass
         click.echo(f"laojia-feed: internal error: {type(problem).__name__}: {problem}", err=True)
         click.echo("please report this with the post that caused it", err=True)
         code = EXIT_FATAL
-    if _LOST:
-        _interrupted(_LOST[0])
-    with contextlib.suppress(ValueError):
-        _leave_quietly(code)
+    stopped = code in {stopping.EXIT_INTERRUPTED, stopping.EXIT_TERMINATED}
+    if stopping.LOST and not stopped:
+        code, stopped = stopping.interrupted(stopping.LOST[0]), True
+    if owner and stopped:
+        stopping.leave_now(code)
+    if owner:
+        stopping.leave_quietly(code)
     sys.exit(code)
