@@ -14,7 +14,10 @@ HEAVY = ("lxml", "feedgen", "nh3", "markdown_it")
 REPORT = f"import sys; print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))"
 
 #: Run the command line as ``laojia-feed ARGS`` would, in the subprocess.
-COMMAND = "from laojia_feed.cli import main\ntry:\n    main({args!r})\nexcept SystemExit:\n    pass"
+COMMAND = (
+    "from laojia_feed.cli.commands import main\n"
+    "try:\n    main({args!r})\nexcept SystemExit:\n    pass"
+)
 
 
 def loaded_after(code: str) -> str:

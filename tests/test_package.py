@@ -31,7 +31,7 @@ def test_metadata_is_complete() -> None:
         assert meta[key], key
     assert meta["Project-URL"]
     entry = importlib.metadata.entry_points(group="console_scripts", name="laojia-feed")
-    assert [e.value for e in entry] == ["laojia_feed.cli:main"]
+    assert [e.value for e in entry] == ["laojia_feed.cli.entry:main"]
 
 
 def test_typing_marker_and_package_data_ship() -> None:

@@ -560,7 +560,7 @@ def test_watcher_reports_a_failed_rebuild_as_one_line(tmp_path: Path) -> None:
 
 
 def test_serve_command_previews_and_stops_on_interrupt(site: tuple[Path, Path]) -> None:
-    from laojia_feed.cli import cli
+    from laojia_feed.cli.commands import cli
 
     if "serve" not in cli.commands:
         pytest.skip("cli.py has no serve command yet")
@@ -883,7 +883,7 @@ def test_serve_rebuilds_while_a_post_keeps_changing(
 def test_serve_help_says_what_watch_and_slash_do() -> None:
     from click.testing import CliRunner
 
-    from laojia_feed.cli import cli
+    from laojia_feed.cli.commands import cli
 
     text = " ".join(CliRunner().invoke(cli, ["serve", "--help"]).output.split())
     assert "same site options as build" in text

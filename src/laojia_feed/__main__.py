@@ -1,6 +1,6 @@
 """``python -m laojia_feed``: the same command as ``laojia-feed``."""
 
-from laojia_feed.cli.commands import main
+from laojia_feed.cli.entry import main
 
 if __name__ == "__main__":
     main()

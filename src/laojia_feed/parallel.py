@@ -5,18 +5,31 @@ from a chunk of items to one result each; it runs in-process for small inputs (a
 pool costs ~0.1 s to start, more than it saves below a few thousand posts), for
 ``jobs=1``, and whenever a pool cannot be used. Results always come back in the
 order of the input, so a parallel build is byte-identical to a single-process one.
+
+Workers never outlive the build: each dies with its parent (``PR_SET_PDEATHSIG`` on
+Linux, and a parent check when it starts), ignores Ctrl-C (the parent alone decides
+how to stop), closes at once the descriptors the parent keeps from them (the output
+folder's lock: see :func:`kept_from_workers`), and a pool left early (an interrupt)
+is not waited for.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import MappingProxyType
 from typing import Any, TypeVar
+
+from laojia_feed import interrupts
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -74,6 +87,44 @@ def chunks(items: Sequence[T], count: int) -> list[Sequence[T]]:
     return [c for c in cut if len(c)]
 
 
+#: Descriptors a worker closes first thing (see :func:`kept_from_workers`).
+_KEPT_FROM_WORKERS: set[int] = set()
+
+#: ``prctl`` option: the signal a process gets when its parent dies (Linux).
+_PR_SET_PDEATHSIG = 1
+
+
+@contextlib.contextmanager
+def kept_from_workers(fd: int) -> Iterator[None]:
+    """While in the block, every worker started here closes its inherited copy of ``fd``
+    before doing anything else (a lock the parent holds must never be held by a worker)."""
+    _KEPT_FROM_WORKERS.add(fd)
+    try:
+        yield
+    finally:
+        _KEPT_FROM_WORKERS.discard(fd)
+
+
+def _die_with(parent: int) -> None:
+    """Ask the kernel to kill this process when its parent dies; exit now if it already has."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError, TypeError):
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
+def _start_worker(parent: int) -> None:
+    """Worker initializer: die with the parent, leave interrupts to it, drop its lock."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with(parent)
+    for fd in tuple(_KEPT_FROM_WORKERS):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
 def _context() -> multiprocessing.context.BaseContext:
     """Fork where available (workers start in milliseconds, nothing re-imported)."""
     if "fork" in multiprocessing.get_all_start_methods():
@@ -123,11 +174,32 @@ def iter_chunks(
     given = 0
     if workers > 1:
         try:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-                for done in pool.map(work, parts):
-                    given += 1
-                    yield done
+            for done in _pooled(work, parts, workers):
+                given += 1
+                yield done
         except (BrokenProcessPool, OSError, RuntimeError):  # no processes here: do it ourselves
             pass
     for part in parts[given:]:
         yield work(part)
+
+
+def _pooled(
+    work: Callable[[Sequence[T]], list[R]], parts: Sequence[Sequence[T]], workers: int
+) -> Iterator[list[R]]:
+    """``work`` over ``parts`` on ``workers`` processes, in order. Left early (an interrupt,
+    an error, the caller stopping), the work not started is cancelled and the pool is not
+    waited for: its workers end after their current chunk, or with this process."""
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_context(),
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
+    )
+    finished = False
+    try:
+        with interrupts.held():  # the workers start here: never split a fork
+            results = pool.map(work, parts)
+        yield from results
+        finished = True
+    finally:
+        pool.shutdown(wait=finished, cancel_futures=not finished)

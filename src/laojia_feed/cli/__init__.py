@@ -1,6 +1,5 @@
-"""The ``laojia-feed`` command line (click) and its preview server."""
+"""The ``laojia-feed`` command line (click) and its preview server.
 
-from laojia_feed.cli.commands import cli as cli
-from laojia_feed.cli.commands import main as main
-
-__all__ = ["cli", "main"]
+This package's ``__init__`` imports nothing, so that the console script's entry
+(:mod:`~laojia_feed.cli.entry`) takes Ctrl-C and SIGTERM before the command is imported.
+"""

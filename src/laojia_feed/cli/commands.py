@@ -7,7 +7,8 @@ functions), so that ``laojia-feed --help`` and ``--version`` load none of it: wi
 Exit codes are decided in one place, :func:`exit_code`: 0 success (warnings
 allowed), 1 some posts had errors (the feeds were still written with the others),
 2 usage or configuration error, or the output could not be written (nothing
-changed). No traceback ever reaches the user.
+changed), 130 interrupted by Ctrl-C, 143 stopped by SIGTERM. No traceback ever
+reaches the user.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from laojia_feed import __version__
+from laojia_feed.cli import stopping
 from laojia_feed.cli.options import FEEDS, LINKS, READING, overrides, site_options
 from laojia_feed.config import CONFIG_NAME, Config, configure_run, template
 from laojia_feed.model import BuildResult, Diagnostic, LoadResult, Severity, Site
@@ -173,6 +175,7 @@ def cli() -> None:
       0  feeds written (warnings, drafts and future posts do not count)
       1  some posts had errors and were skipped; the feeds hold all the others
       2  usage or configuration error, or the output could not be written
+      130  interrupted (Ctrl-C); 143  stopped by SIGTERM
     """
 
 
@@ -477,20 +480,56 @@ def _thumbnail_checker() -> Callable[[Sequence[str]], Mapping[str, str]]:
     return checker
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: run the CLI; turn any unexpected failure into one line and exit 2."""
+def _run(argv: Sequence[str] | None) -> int:
+    """Run the CLI; its exit code. Click's own handling of Ctrl-C (exit 1) is bypassed."""
+    import errno
+    import os
+
     try:
-        cli.main(
+        code = cli.main(
             args=list(argv) if argv is not None else None,
             prog_name="laojia-feed",
-            standalone_mode=True,
+            standalone_mode=False,
         )
-    except SystemExit:
-        raise
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
+    except click.Abort as abort:  # Ctrl-C or SIGTERM inside a command
+        return stopping.interrupted(abort.__cause__ or abort)
+    except click.ClickException as problem:
+        problem.show()
+        return problem.exit_code
+    except OSError as problem:
+        if problem.errno != errno.EPIPE:
+            raise
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second EPIPE
+        return EXIT_POST_ERRORS
+    return code if isinstance(code, int) else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: run the CLI; turn any unexpected failure into one line and exit 2.
+
+    Ctrl-C exits 130 and SIGTERM 143, each with one line: temporary files are removed
+    and the output folder's lock released first (a build killed outright leaves them
+    to the next build: see :mod:`laojia_feed.write.journal`); see :mod:`laojia_feed.cli.stopping`.
+    """
+    owner = argv is None  # the program itself: process-wide signal handling is ours
+    if owner:
+        stopping.own_the_process()
+    stopping.LOST.clear()
+    try:
+        code = _run(argv)
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else int(done.code is not None)
+    except KeyboardInterrupt as interrupt:
+        code = stopping.interrupted(interrupt)
     except Exception as problem:  # the one place no traceback may pass
         click.echo(f"laojia-feed: internal error: {type(problem).__name__}: {problem}", err=True)
         click.echo("please report this with the post that caused it", err=True)
-        sys.exit(EXIT_FATAL)
+        code = EXIT_FATAL
+    stopped = code in {stopping.EXIT_INTERRUPTED, stopping.EXIT_TERMINATED}
+    if stopping.LOST and not stopped:
+        code, stopped = stopping.interrupted(stopping.LOST[0]), True
+    if owner and stopped:
+        stopping.leave_now(code)
+    if owner:
+        stopping.leave_quietly(code)
+    sys.exit(code)

@@ -5,25 +5,26 @@ or the new one, never a partial file: each file is written to a temporary file i
 the same folder, synced, and renamed over the target. Temporary files never
 outlive a write, and the build lock is taken on the output folder itself, so
 nothing but the feed files is ever left in the output folder (nor in ``TMPDIR``).
+A build killed outright (SIGKILL, a power cut) may leave temporary files and a
+journal of its renames: the next build completes the renames and removes the rest
+(see :mod:`~laojia_feed.journal`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import io
 import math
 import os
 import stat
-import tempfile
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO, NoReturn
+from typing import BinaryIO
 
-from laojia_feed import fileflags
+from laojia_feed import fileflags, interrupts, parallel
 from laojia_feed.model import FieldError
+from laojia_feed.write import durable, journal
 from laojia_feed.xmlchars import CONTROL_OR_SURROGATE
 
 try:
@@ -42,19 +43,11 @@ __all__ = [
     "write_atomic",
 ]
 
-#: Permissions of a written file before the umask is applied.
-FILE_MODE = 0o644
-
 #: Seconds between two attempts at taking a busy build lock.
 _LOCK_POLL = 0.05
 
 #: Characters an output name segment must not hold: controls and lone surrogates.
 _BAD_CHAR = CONTROL_OR_SURROGATE
-
-_umask_lock = threading.Lock()
-
-#: Where Linux shows the process umask without changing it.
-_PROC_STATUS = Path("/proc/self/status")
 
 
 class BuildLockBusy(Exception):  # noqa: N818 - the public name
@@ -104,7 +97,7 @@ def write_atomic(out_dir: Path, name: str, data: bytes) -> bool:
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
     target = safe_output_path(out_dir, name)  # again: the folders now exist
-    _replace_with(target, payload)
+    durable.replace_with(target, payload)
     return True
 
 
@@ -139,32 +132,39 @@ class Staging:
             raise FieldError(f"data must be bytes, not {type(data).__name__}")
         payload = bytes(data)
         target = safe_output_path(self._out, name)
-        tmp: str | None = None
-        if not _holds_bytes(target, payload):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target = safe_output_path(self._out, name)  # again: the folders now exist
-            tmp = _temp_with(target, payload)
-        self._entries.append((name, tmp))
-        return len(self._entries) - 1
+        if _holds_bytes(target, payload):
+            self._entries.append((name, None))
+            return len(self._entries) - 1
+        fd, tmp, ticket, target = self._new(name)
+        durable.fill(fd, tmp, target, payload)
+        return ticket
 
     def stream(self, name: str) -> StagedStream:
         """A temporary file for ``out_dir/name`` to write piece by piece (a file too big to
         hold in memory); :meth:`StagedStream.finish` gives its ticket. Raises like
         :meth:`stage`."""
+        fd, tmp, ticket, target = self._new(name)
+        return StagedStream(self, ticket, fd, tmp, target)
+
+    def _new(self, name: str) -> tuple[int, str, int, Path]:
+        """A new temporary file for ``name``, open for writing: its descriptor, path, ticket
+        and target. It is known (so removed by :meth:`close`) from the moment it exists,
+        even on Ctrl-C."""
         target = safe_output_path(self._out, name)
         target.parent.mkdir(parents=True, exist_ok=True)
         target = safe_output_path(self._out, name)  # again: the folders now exist
-        fd, tmp = _new_temp(target)
-        self._entries.append((name, tmp))  # removed by close() unless committed
-        return StagedStream(self, len(self._entries) - 1, fd, tmp, target)
+        with interrupts.held():
+            fd, tmp = durable.new_temp(target)
+            self._entries.append((name, tmp))
+        return fd, tmp, len(self._entries) - 1, target
 
     def drop(self, ticket: int) -> None:
         """Forget a staged file, removing its temporary file."""
         name, tmp = self._entries[ticket]
-        self._entries[ticket] = (name, None)
         if tmp is not None:
             with contextlib.suppress(OSError):
                 Path(tmp).unlink()
+        self._entries[ticket] = (name, None)  # after: an interrupted drop is done again
 
     def commit(self, tickets: Sequence[int]) -> None:
         """Rename the staged files of ``tickets`` over their targets, in that order.
@@ -172,19 +172,22 @@ class Staging:
         Raises FieldError or OSError at the first failure; the files before it stay
         replaced (see :attr:`committed`), the temporary files after it are removed.
         """
+        entries = [self._entries[ticket] for ticket in tickets]
+        renames = [(name, tmp) for name, tmp in entries if tmp is not None]
         folders: dict[Path, None] = {}
-        for ticket in tickets:
-            name, tmp = self._entries[ticket]
-            if tmp is None:
-                self.committed[name] = False
-                continue
-            target = safe_output_path(self._out, name)
-            os.replace(tmp, target)  # noqa: PTH105 - one atomic rename(2), patchable in tests
-            self._entries[ticket] = (name, None)
-            folders[target.parent] = None
-            self.committed[name] = True
-        for folder in folders:
-            _fsync_dir(folder)
+        with journal.committing(self._out, renames):  # a killed build's renames are completed
+            for ticket, (name, tmp) in zip(tickets, entries, strict=True):
+                if tmp is None:
+                    self.committed[name] = False
+                    continue
+                target = safe_output_path(self._out, name)
+                os.replace(tmp, target)  # noqa: PTH105 - one atomic rename(2), patchable in tests
+                self._entries[ticket] = (name, None)
+                folders[target.parent] = None
+                self.committed[name] = True
+                journal.pause_for_tests()
+            for folder in folders:
+                durable.fsync_dir(folder)
 
     def close(self) -> None:
         """Remove every temporary file not committed."""
@@ -207,14 +210,14 @@ class StagedStream:
 
     def write(self, data: bytes) -> None:
         """Append ``data``."""
-        _write_all(self._fd, data)
+        durable.write_all(self._fd, data)
         self.size += len(data)
 
     def finish(self) -> int:
         """Sync and close the file and give its ticket; when the target already holds
         the same bytes, the temporary file is dropped (nothing will be replaced)."""
         try:
-            _seal(self._fd, self._tmp)
+            durable.seal(self._fd, self._tmp)
         finally:
             os.close(self._fd)
         with Path(self._tmp).open("rb") as written:
@@ -240,6 +243,10 @@ def build_lock(out_dir: Path, wait: float = 10.0) -> Iterator[None]:
     ``build_lock`` on the same folder waits for the outer one. On platforms
     without ``fcntl`` (Windows) this is a no-op and creates nothing.
     The folder must exist (see :func:`ensure_dir`); FieldError otherwise.
+
+    Worker processes never hold the lock (see :func:`parallel.kept_from_workers`).
+    Once it is taken, what a killed build left is finished first (see
+    :func:`journal.recover`): its renames completed, its temporary files removed.
     """
     if isinstance(wait, bool) or not isinstance(wait, int | float) or math.isnan(wait) or wait < 0:
         raise FieldError(f"lock wait must be a number of seconds, not {wait!r}")
@@ -250,7 +257,9 @@ def build_lock(out_dir: Path, wait: float = 10.0) -> Iterator[None]:
     try:
         _acquire(fd, out_dir, wait)
         try:
-            yield
+            with parallel.kept_from_workers(fd):
+                journal.recover(out_dir, safe_output_path)
+                yield
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
@@ -342,96 +351,6 @@ def _holds(target: Path, size: int, content: BinaryIO) -> bool:
 
 #: Bytes compared at a time by :func:`_holds`.
 _COMPARE_BLOCK = 1024 * 1024
-
-
-def _replace_with(target: Path, payload: bytes) -> None:
-    """Temp file in the target's folder → write → fsync → chmod → rename → fsync folder."""
-    tmp = _temp_with(target, payload)
-    try:
-        os.replace(tmp, target)  # noqa: PTH105 - one atomic rename(2), patchable in tests
-    except BaseException as exc:
-        _discard(tmp, target, exc)
-    _fsync_dir(target.parent)
-
-
-def _temp_with(target: Path, payload: bytes) -> str:
-    """A synced temporary file in the target's folder holding ``payload``, with the
-    final permissions; removed again if anything fails."""
-    fd, tmp = _new_temp(target)
-    try:
-        try:
-            _write_all(fd, payload)
-            _seal(fd, tmp)
-        finally:
-            os.close(fd)
-    except BaseException as exc:
-        _discard(tmp, target, exc)
-    return tmp
-
-
-def _new_temp(target: Path) -> tuple[int, str]:
-    """A new temporary file beside ``target``, open for writing (hidden: no reader of the
-    folder takes it for a feed)."""
-    return tempfile.mkstemp(dir=target.parent, prefix="." + target.name + ".", suffix=".tmp")
-
-
-def _seal(fd: int, tmp: str) -> None:
-    """Make a written temporary file durable and give it the final permissions."""
-    os.fsync(fd)
-    _chmod(fd, tmp, FILE_MODE & ~_current_umask())
-
-
-def _discard(tmp: str, target: Path, exc: BaseException) -> NoReturn:
-    """Remove the temporary file of a failed write and raise again: as an OSError naming
-    ``target`` when the failure was another kind of error (Ctrl-C stays what it is)."""
-    with contextlib.suppress(OSError):
-        Path(tmp).unlink()
-    if isinstance(exc, Exception) and not isinstance(exc, OSError):
-        raise OSError(f"cannot write {target.name}: {exc}") from exc
-    raise exc
-
-
-def _write_all(fd: int, payload: bytes) -> None:
-    view = memoryview(payload)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-
-
-def _chmod(fd: int, path: str, mode: int) -> None:
-    if hasattr(os, "fchmod"):
-        os.fchmod(fd, mode)
-    else:  # pragma: no cover - Windows
-        Path(path).chmod(mode)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable; file systems that cannot sync a folder are tolerated."""
-    if not fileflags.DIRECTORY:  # pragma: no cover - Windows cannot open folders
-        return
-    fd = os.open(folder, fileflags.READ_DIR)
-    try:
-        os.fsync(fd)
-    except OSError as exc:
-        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
-            raise
-    finally:
-        os.close(fd)
-
-
-def _current_umask() -> int:
-    """The process umask, read without changing it where the system allows."""
-    try:
-        with _PROC_STATUS.open(encoding="ascii", errors="replace") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8) & 0o777
-    except (OSError, ValueError, IndexError):
-        pass
-    with _umask_lock:  # set-and-restore; the lock keeps our own threads from racing
-        mask = os.umask(0o022)
-        os.umask(mask)
-    return mask & 0o777
 
 
 def _open_dir(out_dir: Path) -> int:
