@@ -12,10 +12,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import laojia_feed
 from feedcheck import parse_atom, parse_json, parse_rss
 from laojia_feed import RunOptions, Site
+from laojia_feed.cli.commands import cli
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SITE = Site(title="老家", url="https://laojia.example.org/")
@@ -136,3 +138,34 @@ def test_valid_settings_made_in_code_pass(tmp_path: Path) -> None:
     site = replace(SITE, budget=None, limit=3, stylesheet="default", outputs=SITE.outputs)
     result = laojia_feed.build(tmp_path / "posts", tmp_path / "out", site, now=LATER)
     assert result.ok, result.all_diagnostics
+
+
+def test_the_command_refuses_to_empty_live_feeds_unless_told(live: Path, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    before = snapshot(live)
+    args = ["build", str(tmp_path / "empty"), "--out", str(live), "--site-url", SITE.url]
+    refused = CliRunner().invoke(cli, args)
+    assert refused.exit_code == 2, refused.output
+    assert "--allow-empty" in refused.output and snapshot(live) == before
+    allowed = CliRunner().invoke(cli, [*args, "--allow-empty"])
+    assert allowed.exit_code == 0, allowed.output
+    assert parse_rss((live / "rss.xml").read_bytes()).entries == []
+
+
+def test_check_and_verbose_build_say_what_was_detected(tmp_path: Path) -> None:
+    """Issue 11 (14): the generator, time zone and feed length, each with its source."""
+    root = tmp_path / "site"
+    (root / "content" / "posts").mkdir(parents=True)
+    (root / "hugo.toml").write_text('baseURL = "https://blog.example.org/"\n', encoding="utf-8")
+    (root / "content" / "posts" / "a.md").write_text(
+        "+++\ntitle = 'a'\ndate = 2020-01-01\n+++\nA\n"
+    )
+    checked = CliRunner().invoke(cli, ["check", str(root)])
+    assert checked.exit_code == 0, checked.output
+    assert "note: time zone: UTC (Hugo's default (no timeZone: UTC))" in checked.output
+    out = tmp_path / "out"
+    quiet = CliRunner().invoke(cli, ["build", str(root), "--out", str(out)])
+    assert "note: site: hugo" not in quiet.output
+    verbose = CliRunner().invoke(cli, ["build", str(root), "--out", str(out), "-v"])
+    assert f"note: site: hugo ({root / 'hugo.toml'})" in verbose.output
+    assert "note: feed files: index.xml (rss)" in verbose.output

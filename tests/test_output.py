@@ -18,9 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from laojia_feed.model import FieldError
+from laojia_feed.errors import FieldError, LockBusyError, OutputFolderError
 from laojia_feed.write.output import (
-    BuildLockBusy,
     build_lock,
     ensure_dir,
     safe_output_path,
@@ -182,9 +181,9 @@ def test_write_atomic_writes_nothing_outside(tmp_path: Path, out: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (out / "sub").symlink_to(elsewhere, target_is_directory=True)
-    with pytest.raises(FieldError, match="outside the output folder"):
+    with pytest.raises(OutputFolderError, match="outside the output folder"):
         write_atomic(out, "sub/rss.xml", b"x")
-    with pytest.raises(FieldError):
+    with pytest.raises(OutputFolderError):
         write_atomic(out, "../rss.xml", b"x")
     assert list(elsewhere.iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere", "out"]
@@ -214,14 +213,14 @@ def test_write_atomic_writes_nothing_outside(tmp_path: Path, out: Path) -> None:
     ],
 )
 def test_safe_output_path_refuses(out: Path, name: str) -> None:
-    with pytest.raises(FieldError):
+    with pytest.raises(OutputFolderError):
         safe_output_path(out, name)
 
 
 def test_safe_output_path_refuses_wrong_types(out: Path) -> None:
-    with pytest.raises(FieldError, match="must be text"):
+    with pytest.raises(OutputFolderError, match="must be text"):
         safe_output_path(out, b"rss.xml")  # type: ignore[arg-type]
-    with pytest.raises(FieldError, match="must be a path"):
+    with pytest.raises(OutputFolderError, match="must be a path"):
         safe_output_path(None, "rss.xml")  # type: ignore[arg-type]
 
 
@@ -235,9 +234,9 @@ def test_symlinked_subfolder_escaping_is_refused(tmp_path: Path, out: Path) -> N
     sibling.mkdir()
     (out / "sub").symlink_to(sibling, target_is_directory=True)
     (out / "up").symlink_to("..", target_is_directory=True)
-    with pytest.raises(FieldError, match="outside the output folder"):
+    with pytest.raises(OutputFolderError, match="outside the output folder"):
         safe_output_path(out, "sub/rss.xml")
-    with pytest.raises(FieldError, match="outside the output folder"):
+    with pytest.raises(OutputFolderError, match="outside the output folder"):
         safe_output_path(out, "up/out2/rss.xml")
 
 
@@ -263,7 +262,7 @@ def test_safe_output_path_never_escapes(
     out = tmp_path_factory.getbasetemp() / "prop-out"
     try:
         path = safe_output_path(out, name)
-    except FieldError:
+    except OutputFolderError:
         return
     base = out.resolve()
     assert path.is_relative_to(base)
@@ -285,11 +284,11 @@ def test_ensure_dir(tmp_path: Path) -> None:
 
 def test_ensure_dir_refuses_a_file(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
-    with pytest.raises(FieldError, match="not a folder"):
+    with pytest.raises(OutputFolderError, match="not a folder"):
         ensure_dir(tmp_path / "file")
-    with pytest.raises(FieldError, match="cannot create folder"):
+    with pytest.raises(OutputFolderError, match="cannot create folder"):
         ensure_dir(tmp_path / "file" / "sub")
-    with pytest.raises(FieldError, match="must be a path"):
+    with pytest.raises(OutputFolderError, match="must be a path"):
         ensure_dir(3)  # type: ignore[arg-type]
 
 
@@ -306,18 +305,18 @@ def test_build_lock_creates_nothing_and_releases_on_error(out: Path) -> None:
 
 
 def test_build_lock_is_exclusive_within_one_process(out: Path) -> None:
-    with build_lock(out, wait=0), pytest.raises(BuildLockBusy), build_lock(out, wait=0.1):
+    with build_lock(out, wait=0), pytest.raises(LockBusyError), build_lock(out, wait=0.1):
         pass
 
 
 def test_build_lock_argument_errors(tmp_path: Path, out: Path) -> None:
     with (
-        pytest.raises(FieldError, match="cannot open output folder"),
+        pytest.raises(OutputFolderError, match="cannot open output folder"),
         build_lock(tmp_path / "missing"),
     ):
         pass
     for bad in (-1.0, float("nan"), "10", True):
-        with pytest.raises(FieldError, match="number of seconds"), build_lock(out, wait=bad):  # type: ignore[arg-type]
+        with pytest.raises(OutputFolderError, match="number of seconds"), build_lock(out, wait=bad):  # type: ignore[arg-type]
             pass
 
 
@@ -471,7 +470,7 @@ def test_build_lock_busy_after_wait(out: Path) -> None:
     proc.start()
     try:
         assert locked.wait(JOIN_TIMEOUT)
-        with pytest.raises(BuildLockBusy) as info, build_lock(out, wait=0.2):
+        with pytest.raises(LockBusyError) as info, build_lock(out, wait=0.2):
             pass
         assert str(info.value) == f"another laojia-feed build is writing to {out} (waited 0.2 s)"
         release.set()

@@ -26,7 +26,7 @@ from laojia_feed import Site, __version__, build
 from laojia_feed.cli import serve_files as files
 from laojia_feed.cli.serve import PreviewServer, exposure_warning, make_server
 from laojia_feed.cli.watch import Watcher, snapshot
-from laojia_feed.model import FieldError
+from laojia_feed.errors import ServerError
 
 SITE = Site(title="老家", url="https://blog.example.org/")
 SECRET = "TOP-SECRET-4242"
@@ -386,15 +386,15 @@ def test_unusable_folder_or_address_is_a_field_error(
     site: tuple[Path, Path], tmp_path: Path
 ) -> None:
     _posts, out = site
-    with pytest.raises(FieldError, match="cannot be served"):
+    with pytest.raises(ServerError, match="cannot be served"):
         make_server(tmp_path / "missing", port=0)
-    with pytest.raises(FieldError, match="is not a folder"):
+    with pytest.raises(ServerError, match="is not a folder"):
         make_server(out / "rss.xml", port=0)
-    with pytest.raises(FieldError, match="between 0 and 65535"):
+    with pytest.raises(ServerError, match="between 0 and 65535"):
         make_server(out, port=70000)
     first = make_server(out, port=0)
     try:
-        with pytest.raises(FieldError, match=r"cannot listen on 127\.0\.0\.1"):
+        with pytest.raises(ServerError, match=r"cannot listen on 127\.0\.0\.1"):
             make_server(out, port=first.server_address[1])
     finally:
         first.shutdown()

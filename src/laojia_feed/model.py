@@ -16,18 +16,12 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import TypeAlias
 
+from laojia_feed.errors import FieldError as FieldError
+
 #: A JSON-compatible value: what unknown front-matter keys are kept as.
 JSONValue: TypeAlias = (
     "bool | int | float | str | tuple[JSONValue, ...] | Mapping[str, JSONValue] | None"
 )
-
-
-class FieldError(ValueError):
-    """A field's value cannot be used. The message is shown to the user as is.
-
-    Field parsers raise it; :mod:`laojia_feed.read.article` turns it into an error
-    :class:`Diagnostic` naming the file and the field. It never escapes the library.
-    """
 
 
 #: How a field parser reports something it fixed or dropped (a warning).

@@ -25,6 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
+from laojia_feed.errors import OutputFolderError
 from laojia_feed.feeds import archives, opml, page_files, stylesheet, taxonomies
 from laojia_feed.feeds.plan import (
     FeedPlan,
@@ -309,7 +310,7 @@ def _stage_and_commit(
             output.ensure_dir(out)
             held.enter_context(output.build_lock(out))
             staging = held.enter_context(output.Staging(out))
-        except (output.BuildLockBusy, FieldError) as problem:
+        except OutputFolderError as problem:
             failure = str(problem)
         except OSError as problem:
             failure = f"cannot write: {problem.strerror or problem}"
@@ -323,7 +324,7 @@ def _stage_and_commit(
         if staging is not None and writer.problem is None:
             try:
                 staging.commit([f.ticket for f in unique if f.ticket is not None])
-            except FieldError as problem:
+            except (OutputFolderError, FieldError) as problem:
                 writer.problem = str(problem)
             except OSError as problem:
                 writer.problem = f"cannot write: {problem.strerror or problem}"

@@ -7,6 +7,7 @@ import os
 import stat
 from pathlib import Path
 
+from laojia_feed.errors import LaojiaError
 from laojia_feed.write import output
 
 #: A file's identity: size, mtime in nanoseconds, inode.
@@ -62,9 +63,5 @@ def write(folder: Path, name: str, data: bytes) -> None:
         if (folder / name).exists() and not trusted(folder / name):
             (folder / name).unlink()
         output.write_atomic(folder, name, data)
-    except (OSError, ValueError):
+    except (OSError, ValueError, LaojiaError):
         pass
-
-
-# ---------------------------------------------------------------------------
-# Outcomes as plain data

@@ -10,6 +10,7 @@ from pathlib import Path
 from laojia_feed._version import __version__
 from laojia_feed.cache.codec import diagnostic_from_plain, plain_diagnostic
 from laojia_feed.cache.files import key_of, read_trusted, write
+from laojia_feed.errors import LaojiaError
 from laojia_feed.model import Diagnostic, WrittenFeed
 from laojia_feed.write import output
 from laojia_feed.write.writer import file_digest
@@ -39,7 +40,7 @@ def unchanged_build(
             WrittenFeed(str(f), str(n), int(s), int(i), False) for f, n, s, i in manifest["feeds"]
         )
         diagnostics = tuple(diagnostic_from_plain(d) for d in manifest["diagnostics"])
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, LaojiaError):
         return None
     return feeds, diagnostics
 

@@ -24,4 +24,6 @@ def main() -> None:
         signal.signal(number, _leave)
     from laojia_feed.cli.commands import main as run  # start-up: after the handlers are set
 
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # the command's own handling
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     run()

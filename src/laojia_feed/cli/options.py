@@ -118,3 +118,22 @@ def overrides(flags: Mapping[str, Any]) -> dict[str, object]:
     if flags.get("summary_only"):
         given["full_content"] = False
     return given
+
+
+class Folder(click.Path):
+    """A folder on the command line: never ``""`` (which would mean the current folder);
+    with ``exists``, a folder indeed (not a FIFO, a device or a socket)."""
+
+    def __init__(self, *, exists: bool = False) -> None:
+        super().__init__(exists=exists, file_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value:
+            self.fail("is empty: name a folder (. for the current one)", param, ctx)
+        path = super().convert(value, param, ctx)
+        if self.exists and not (isinstance(path, Path) and path.is_dir()):
+            self.fail(f"{click.format_filename(value)!r} is not a folder", param, ctx)
+        return path
+
+
+POSTS = click.argument("posts", type=Folder(exists=True))

@@ -31,7 +31,7 @@ from typing import Any
 
 from laojia_feed.cli.serve_http import PreviewHandler
 from laojia_feed.cli.watch import MAX_DELAY, Log, Watcher, one_line, to_stderr
-from laojia_feed.model import FieldError
+from laojia_feed.errors import ServerError
 
 __all__ = ["PreviewServer", "exposure_warning", "make_server"]
 
@@ -159,16 +159,17 @@ def make_server(
     ``watch`` (checked every ``poll`` seconds; at least every ``max_delay`` seconds while
     changes continue). ``log`` receives request lines (none when ``quiet``) and rebuild
     failures; it defaults to stderr. ``workers`` bounds the connections served at once.
-    Raises :class:`FieldError` when ``out`` is not a folder or the address cannot be bound.
+    Raises :class:`~laojia_feed.errors.ServerError` when ``out`` is not a folder or the
+    address cannot be bound.
     """
     try:
         root = Path(out).resolve(strict=True)
     except (OSError, RuntimeError) as problem:
-        raise FieldError(f"{out} cannot be served: {_reason(problem)}") from problem
+        raise ServerError(f"{out} cannot be served: {_reason(problem)}") from problem
     if not root.is_dir():
-        raise FieldError(f"{out} is not a folder")
+        raise ServerError(f"{out} is not a folder")
     if not 0 <= port <= 65535:
-        raise FieldError(f"port {port} is not between 0 and 65535")
+        raise ServerError(f"port {port} is not between 0 and 65535")
     watcher = None
     if rebuild is not None and watch is not None:
         watcher = Watcher(Path(watch), rebuild, poll=poll, max_delay=max_delay, skip=root, log=log)
@@ -183,7 +184,7 @@ def make_server(
             idle_timeout=idle_timeout,
         )
     except (OSError, OverflowError, UnicodeError) as problem:
-        raise FieldError(f"cannot listen on {host}:{port}: {_reason(problem)}") from problem
+        raise ServerError(f"cannot listen on {host}:{port}: {_reason(problem)}") from problem
 
 
 def exposure_warning(host: str) -> str | None:

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from laojia_feed.model import FieldError
+from laojia_feed.errors import OutputFolderError
 from laojia_feed.write import output
 
 #: What an item looks like in each XML format's bytes.
@@ -33,7 +33,7 @@ def live_feeds(out: Path, files: Iterable[tuple[str, str]]) -> list[str]:
     for format_name, name in files:
         try:
             data = output.safe_output_path(out, name).read_bytes()
-        except (OSError, FieldError, ValueError):
+        except (OSError, OutputFolderError, ValueError):
             continue
         if holds_items(data, format_name):
             found.append(name)

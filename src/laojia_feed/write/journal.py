@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from laojia_feed import fileflags, interrupts
-from laojia_feed.model import FieldError
+from laojia_feed.errors import OutputFolderError
 from laojia_feed.write import durable
 
 #: The journal's name in the output folder (hidden; present only after a killed build).
@@ -30,7 +30,7 @@ JOURNAL_NAME = ".laojia-feed.journal"
 #: The largest journal read back (many thousands of renames).
 _MAX_JOURNAL = 64 * 1024 * 1024
 
-#: Where a target goes in the output folder; FieldError when it would escape.
+#: Where a target goes in the output folder; OutputFolderError when it would escape.
 Place = Callable[[Path, str], Path]
 
 
@@ -80,7 +80,7 @@ def _roll_forward(out: Path, place: Place) -> int:
     for name, tmp_name in entries:
         try:
             target = place(out, name)
-        except FieldError:
+        except OutputFolderError:
             continue
         tmp = target.parent / tmp_name
         if not _is_regular(tmp):

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from laojia_feed import fileflags, interrupts, parallel
-from laojia_feed.model import FieldError
+from laojia_feed.errors import FieldError, LockBusyError, OutputFolderError
 from laojia_feed.write import durable, journal
 from laojia_feed.xmlchars import CONTROL_OR_SURROGATE
 
@@ -35,7 +35,6 @@ else:
     _HAS_FCNTL = True
 
 __all__ = [
-    "BuildLockBusy",
     "Staging",
     "build_lock",
     "ensure_dir",
@@ -50,19 +49,9 @@ _LOCK_POLL = 0.05
 _BAD_CHAR = CONTROL_OR_SURROGATE
 
 
-class BuildLockBusy(Exception):  # noqa: N818 - the public name
-    """Another build holds the output folder's lock for longer than we would wait."""
-
-    def __init__(self, out_dir: Path, wait: float) -> None:
-        super().__init__(f"another laojia-feed build is writing to {out_dir} (waited {wait:g} s)")
-        #: The output folder.
-        self.out_dir = out_dir
-        #: How long we waited, in seconds.
-        self.wait = wait
-
-
 def safe_output_path(out_dir: Path, name: str) -> Path:
-    """The path where ``name`` is written inside ``out_dir``; FieldError if it would escape.
+    """The path where ``name`` is written inside ``out_dir``; OutputFolderError if it
+    would escape.
 
     ``name`` must be a relative POSIX path of plain segments: no ``..``, no absolute
     path, no backslash, no control character, no empty or hidden segment. The
@@ -76,16 +65,16 @@ def safe_output_path(out_dir: Path, name: str) -> Path:
     try:
         parent = base.joinpath(*segments[:-1]).resolve()
     except (OSError, RuntimeError, ValueError) as exc:
-        raise FieldError(f"output file name {name!r} cannot be resolved: {exc}") from exc
+        raise OutputFolderError(f"output file name {name!r} cannot be resolved: {exc}") from exc
     if not parent.is_relative_to(base):
-        raise FieldError(f"output file name {name!r} leads outside the output folder")
+        raise OutputFolderError(f"output file name {name!r} leads outside the output folder")
     return parent / segments[-1]
 
 
 def write_atomic(out_dir: Path, name: str, data: bytes) -> bool:
     """Write ``data`` to ``out_dir/name`` atomically; False when it already held these bytes.
 
-    Parent folders inside ``out_dir`` are created as needed. Raises FieldError for
+    Parent folders inside ``out_dir`` are created as needed. Raises OutputFolderError for
     a bad name or data that is not bytes, and OSError when the file system fails
     (the temporary file is removed first).
     """
@@ -169,7 +158,7 @@ class Staging:
     def commit(self, tickets: Sequence[int]) -> None:
         """Rename the staged files of ``tickets`` over their targets, in that order.
 
-        Raises FieldError or OSError at the first failure; the files before it stay
+        Raises OutputFolderError or OSError at the first failure; the files before it stay
         replaced (see :attr:`committed`), the temporary files after it are removed.
         """
         entries = [self._entries[ticket] for ticket in tickets]
@@ -239,17 +228,17 @@ def build_lock(out_dir: Path, wait: float = 10.0) -> Iterator[None]:
 
     The lock is an ``flock`` on a descriptor of the folder itself, so no lock file
     is created. Attempts are repeated for ``wait`` seconds, then
-    :class:`BuildLockBusy` is raised. The lock is not reentrant: a nested
+    :class:`~laojia_feed.errors.LockBusyError` is raised. The lock is not reentrant: a nested
     ``build_lock`` on the same folder waits for the outer one. On platforms
     without ``fcntl`` (Windows) this is a no-op and creates nothing.
-    The folder must exist (see :func:`ensure_dir`); FieldError otherwise.
+    The folder must exist (see :func:`ensure_dir`); OutputFolderError otherwise.
 
     Worker processes never hold the lock (see :func:`parallel.kept_from_workers`).
     Once it is taken, what a killed build left is finished first (see
     :func:`journal.recover`): its renames completed, its temporary files removed.
     """
     if isinstance(wait, bool) or not isinstance(wait, int | float) or math.isnan(wait) or wait < 0:
-        raise FieldError(f"lock wait must be a number of seconds, not {wait!r}")
+        raise OutputFolderError(f"lock wait must be a number of seconds, not {wait!r}")
     if not _HAS_FCNTL:  # pragma: no cover - Windows
         yield
         return
@@ -267,18 +256,18 @@ def build_lock(out_dir: Path, wait: float = 10.0) -> Iterator[None]:
 
 
 def ensure_dir(out_dir: Path) -> None:
-    """Create the output folder and its parents; FieldError when that is impossible."""
+    """Create the output folder and its parents; OutputFolderError when that is impossible."""
     path = _as_path(out_dir)
     try:
         path.mkdir(parents=True, exist_ok=True)
     except FileExistsError as exc:
-        raise FieldError("exists and is not a folder") from exc
+        raise OutputFolderError("exists and is not a folder") from exc
     except OSError as exc:
-        raise FieldError(f"cannot create folder: {exc.strerror or exc}") from exc
+        raise OutputFolderError(f"cannot create folder: {exc.strerror or exc}") from exc
     except ValueError as exc:
-        raise FieldError(f"cannot create folder: {exc}") from exc
+        raise OutputFolderError(f"cannot create folder: {exc}") from exc
     if not path.is_dir():
-        raise FieldError("exists and is not a folder")
+        raise OutputFolderError("exists and is not a folder")
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -286,38 +275,40 @@ def ensure_dir(out_dir: Path) -> None:
 
 def _as_path(out_dir: Path) -> Path:
     if not isinstance(out_dir, str | os.PathLike):
-        raise FieldError(f"output folder must be a path, not {type(out_dir).__name__}")
+        raise OutputFolderError(f"output folder must be a path, not {type(out_dir).__name__}")
     try:
         return Path(out_dir)
     except TypeError as exc:
-        raise FieldError(f"output folder must be a path: {exc}") from exc
+        raise OutputFolderError(f"output folder must be a path: {exc}") from exc
 
 
 def _resolved_dir(out_dir: Path) -> Path:
     try:
         return _as_path(out_dir).resolve()
     except (OSError, RuntimeError, ValueError) as exc:
-        raise FieldError(f"cannot resolve the output folder: {exc}") from exc
+        raise OutputFolderError(f"cannot resolve the output folder: {exc}") from exc
 
 
 def _check_name(name: str) -> None:
-    """FieldError unless ``name`` is a relative POSIX path of plain segments."""
+    """OutputFolderError unless ``name`` is a relative POSIX path of plain segments."""
     if not isinstance(name, str):
-        raise FieldError(f"output file name must be text, not {type(name).__name__}")
+        raise OutputFolderError(f"output file name must be text, not {type(name).__name__}")
     shown = repr(name)
     if not name:
-        raise FieldError("output file name is empty")
+        raise OutputFolderError("output file name is empty")
     if "\\" in name:
-        raise FieldError(f"output file name {shown} holds a backslash")
+        raise OutputFolderError(f"output file name {shown} holds a backslash")
     if _BAD_CHAR.search(name):
-        raise FieldError(f"output file name {shown} holds a control character or invalid text")
+        raise OutputFolderError(
+            f"output file name {shown} holds a control character or invalid text"
+        )
     if name.startswith("/"):
-        raise FieldError(f"output file name {shown} is an absolute path")
+        raise OutputFolderError(f"output file name {shown} is an absolute path")
     for segment in name.split("/"):
         if not segment:
-            raise FieldError(f"output file name {shown} has an empty segment")
+            raise OutputFolderError(f"output file name {shown} has an empty segment")
         if segment.startswith("."):
-            raise FieldError(f"output file name {shown} has a hidden or '..' segment")
+            raise OutputFolderError(f"output file name {shown} has a hidden or '..' segment")
 
 
 def _holds_bytes(target: Path, payload: bytes) -> bool:
@@ -358,9 +349,9 @@ def _open_dir(out_dir: Path) -> int:
     try:
         return os.open(path, fileflags.READ_DIR)
     except OSError as exc:
-        raise FieldError(f"cannot open output folder: {exc.strerror or exc}") from exc
+        raise OutputFolderError(f"cannot open output folder: {exc.strerror or exc}") from exc
     except ValueError as exc:
-        raise FieldError(f"cannot open output folder: {exc}") from exc
+        raise OutputFolderError(f"cannot open output folder: {exc}") from exc
 
 
 def _acquire(fd: int, out_dir: Path, wait: float) -> None:
@@ -372,10 +363,12 @@ def _acquire(fd: int, out_dir: Path, wait: float) -> None:
         except BlockingIOError:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise BuildLockBusy(Path(out_dir), wait) from None
+                raise LockBusyError(
+                    f"another laojia-feed build is writing to {out_dir} (waited {wait:g} s)"
+                ) from None
             time.sleep(min(_LOCK_POLL, remaining))
         except OSError as exc:
-            raise FieldError(
+            raise OutputFolderError(
                 f"{out_dir}: cannot lock output folder: {exc.strerror or exc}"
             ) from exc
         else:

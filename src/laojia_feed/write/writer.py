@@ -8,7 +8,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from laojia_feed.model import FieldError
+from laojia_feed.errors import FieldError, OutputFolderError
 from laojia_feed.write import output
 
 
@@ -69,7 +69,7 @@ class Writer:
         if self.staging is not None and self.problem is None:
             try:
                 ticket = self.staging.stage(file.name, file.data)
-            except FieldError as problem:
+            except (OutputFolderError, FieldError) as problem:
                 self.problem = str(problem)
             except OSError as problem:
                 self.problem = f"cannot write: {problem.strerror or problem}"
@@ -83,7 +83,7 @@ class Writer:
             return None
         try:
             return self.staging.stream(name)
-        except (FieldError, OSError):
+        except (OutputFolderError, FieldError, OSError):
             return None  # the whole-file path meets the same problem and reports it
 
     def drop(self, placed: Iterable[Placed]) -> None:
