@@ -25,6 +25,7 @@ import click
 from laojia_feed import __version__
 from laojia_feed.cli import stopping
 from laojia_feed.cli.options import (
+    ALLOW_EMPTY,
     FEEDS,
     LINKS,
     POSTS,
@@ -80,11 +81,7 @@ def cli() -> None:
     show_default=True,
     help="Output folder; only the feed files are written there.",
 )
-@click.option(
-    "--allow-empty",
-    is_flag=True,
-    help="Publish feeds without items even over feeds that hold some (no post was found).",
-)
+@ALLOW_EMPTY
 @click.option(
     "--ping",
     is_flag=True,
@@ -197,11 +194,7 @@ def announce(diagnostics: Sequence[Diagnostic], flags: Mapping[str, Any], summar
     show_default=True,
     help="Port to listen on (0: any free port).",
 )
-@click.option(
-    "--allow-empty",
-    is_flag=True,
-    help="With --watch: publish feeds without items even over feeds that hold some.",
-)
+@ALLOW_EMPTY
 @click.option(
     "--poll",
     type=click.FloatRange(min=0.05),

@@ -137,3 +137,11 @@ class Folder(click.Path):
 
 
 POSTS = click.argument("posts", type=Folder(exists=True))
+
+
+#: ``--allow-empty`` (build, and serve's --watch builds): a run option, not a site setting.
+ALLOW_EMPTY = click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Publish feeds without items even over feeds that hold some (no post was found).",
+)
