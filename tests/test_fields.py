@@ -67,7 +67,7 @@ def test_hugo_section_pages_are_not_posts(tmp_path: Path) -> None:
     (tmp_path / "posts/_index.md").write_text("---\ntitle: Posts\n---\n", encoding="utf-8")
     result = load_articles(tmp_path, Site())
     assert result.ok and result.articles == ()
-    assert [e.reason for e in result.excluded] == [Exclusion.NOT_A_POST]
+    assert [e.reason for e in result.excluded] == [Exclusion.LIST_PAGE]
 
 
 def test_an_unclear_draft_flag_fails_closed_with_a_warning(tmp_path: Path) -> None:

@@ -113,7 +113,7 @@ def test_hugo_home_feed_holds_every_section(tmp_path: Path) -> None:
     assert files(out) == ["index.xml"]
     loaded = build(conf.posts, tmp_path / "again", conf.site).load
     sections = [e for e in loaded.excluded if e.path.endswith("_index.md")]
-    assert len(sections) == 3 and {e.reason for e in sections} == {Exclusion.NOT_A_POST}
+    assert len(sections) == 3 and {e.reason for e in sections} == {Exclusion.LIST_PAGE}
 
 
 def test_hugo_without_timezone_reads_dates_as_utc(

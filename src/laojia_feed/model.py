@@ -65,6 +65,8 @@ class Exclusion(enum.Enum):
     UNPUBLISHED = "unpublished"
     FUTURE = "future"
     NOT_A_POST = "not a regular file inside the posts folder"
+    #: A section's list page (Hugo's ``_index.md``): a page, never an item of a feed.
+    LIST_PAGE = "list page"
 
 
 @dataclass(frozen=True, slots=True)

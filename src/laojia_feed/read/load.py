@@ -185,7 +185,7 @@ def load_post(
     if found.draft:
         return Outcome(excluded=Exclusion.DRAFT)
     if found.relpath.rsplit("/", 1)[-1].startswith("_index."):
-        return Outcome(excluded=Exclusion.NOT_A_POST)  # a Hugo section page, not a post
+        return Outcome(excluded=Exclusion.LIST_PAGE)  # a Hugo section page, not a post
     report = _Collector(display)
     try:
         with report.stage("file"):
