@@ -300,7 +300,13 @@ def test_unreadable_folder_is_a_warning(posts: Path) -> None:
     finally:
         (posts / "locked").chmod(0o755)
     assert relpaths(found) == ["open.md"]
-    assert warnings_by_path(found) == {"locked": "cannot read folder: Permission denied"}
+    assert [(d.path, d.message, d.severity) for d in found.diagnostics] == [
+        (
+            "locked",
+            "cannot read folder: Permission denied; its posts are not published",
+            Severity.ERROR,
+        )
+    ]
 
 
 def test_unreadable_root_is_an_error(posts: Path) -> None:

@@ -169,3 +169,25 @@ def test_check_and_verbose_build_say_what_was_detected(tmp_path: Path) -> None:
     verbose = CliRunner().invoke(cli, ["build", str(root), "--out", str(out), "-v"])
     assert f"note: site: hugo ({root / 'hugo.toml'})" in verbose.output
     assert "note: feed files: index.xml (rss)" in verbose.output
+
+
+def test_an_unreadable_subfolder_is_an_error_not_a_silent_loss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its posts would vanish from the live feed: the build says so and exits 1 (the other
+    posts are still published). Simulated, so that it also runs as root."""
+    posts = tmp_path / "posts"
+    shutil.copytree(EXAMPLES / "posts", posts)
+    real = os.scandir
+
+    def scandir(path: object) -> object:
+        if Path(str(path)).name == "family":
+            raise PermissionError(13, "Permission denied")
+        return real(path)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = laojia_feed.build(posts, tmp_path / "out", SITE, now=LATER)
+    assert not result.ok
+    assert [(d.path, d.field) for d in result.load.errors] == [(f"{posts}/family", "file")]
+    assert "its posts are not published" in result.load.errors[0].message
+    assert parse_rss((tmp_path / "out" / "rss.xml").read_bytes()).entries  # the others are

@@ -149,14 +149,16 @@ class _Walk:
         )
 
     def _entries(self, folder: Path, prefix: str) -> list[os.DirEntry[str]]:
-        """The entries of one folder; an unreadable folder becomes a warning."""
+        """The entries of one folder; an unreadable folder is an error (like an unreadable
+        post: its posts would vanish from the live feeds without a word)."""
         try:
             with os.scandir(folder) as it:
                 return list(it)
         except OSError as exc:
             if not prefix:
                 raise FieldError(f"cannot read folder: {strerror(exc)}") from exc
-            self._warn(prefix.rstrip("/"), f"cannot read folder: {strerror(exc)}")
+            message = f"cannot read folder: {strerror(exc)}; its posts are not published"
+            self._warn(prefix.rstrip("/"), message, Severity.ERROR)
             return []
 
     def _good_name(self, relpath: str, kind: str, name: str) -> bool:
@@ -201,11 +203,9 @@ class _Walk:
         self.excluded.append(Excluded(path=shown, reason=Exclusion.NOT_A_POST))
         self._warn(relpath, message)
 
-    def _warn(self, relpath: str, message: str) -> None:
+    def _warn(self, relpath: str, message: str, severity: Severity = Severity.WARNING) -> None:
         self.diagnostics.append(
-            Diagnostic(
-                path=_display(relpath), field="file", message=message, severity=Severity.WARNING
-            )
+            Diagnostic(path=_display(relpath), field="file", message=message, severity=severity)
         )
 
 
