@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from laojia_feed import urls
+from laojia_feed.feeds import settings
 from laojia_feed.generators.detect import detect_site
 from laojia_feed.model import (
     Author,
@@ -246,6 +247,15 @@ KEYS: Mapping[str, Key] = MappingProxyType(
         "jobs": Key("jobs", _jobs, "Processes for reading posts (0 = automatic, 1 = one)"),
         "id_style": Key("id_style", _id_style, 'Entry ids: "permalink" or "jekyll"'),
         "outputs": Key("outputs", _outputs, "Feed file names; \"\" disables one"),
+        "logo": Key("logo", _optional_url, "Feed logo URL (Atom logo, RSS image)"),
+        "cover_in_content": Key("cover_in_content", _bool, "Show each post's cover atop it"),
+        "webfeeds": Key("webfeeds", settings.webfeeds, "Feedly webfeeds: true or a table"),
+        "comments": Key("comments", _bool, "Comment links: true = all posts, false = none"),
+        "comments_anchor": Key("comments_anchor", settings.comments_anchor, "Comments' #anchor"),
+        "exclude_categories": Key("exclude_categories", settings.terms, "Posts in these categories: no feed"),
+        "exclude_tags": Key("exclude_tags", settings.terms, "Posts with these tags: no feed"),
+        "guess_language": Key("guess_language", _bool, "Guess entry languages (en on a zh site)"),
+        "podcast": Key("podcast", settings.podcast, "iTunes podcast tags: a table"),
     }
 )  # fmt: skip
 
@@ -421,6 +431,10 @@ _EXAMPLES: Mapping[str, str] = MappingProxyType(
         "archive_size": "20",
         "cache_dir": '".laojia-feed-cache"',
         "jobs": "0",
+        "logo": '"https://blog.example.org/logo.png"',
+        "webfeeds": 'true',
+        "comments": "true",
+        "podcast": '{ category = "Society & Culture", explicit = false }',
     }
 )
 

@@ -232,6 +232,26 @@ class Site:
     #: Entry ids without an explicit ``id``: ``"permalink"`` (the post URL, as Hugo and
     #: hexo-generator-feed do) or ``"jekyll"`` (jekyll-feed's: URL folder + slug).
     id_style: str = "permalink"
+    #: Logo URL (a wide image): Atom ``<logo>`` and the RSS ``<image>`` (else the icon).
+    logo: str | None = None
+    #: Show each post's cover as a figure at the top of its content, unless the body
+    #: already shows that image.
+    cover_in_content: bool = False
+    #: Feedly's ``webfeeds:`` cover, icon, logo and accent colour (None: not written).
+    webfeeds: Webfeeds | None = None
+    #: Comment links (RSS ``<comments>``, Atom ``replies``): None for posts saying
+    #: ``comments: true`` only, True for all but ``comments: false`` ones, False for none.
+    comments: bool | None = None
+    #: Appended to a post's URL to give its comments' address.
+    comments_anchor: str = "#comments"
+    #: Posts in any of these categories are left out of every feed (still published).
+    exclude_categories: tuple[str, ...] = ()
+    #: Posts with any of these tags are left out of every feed (still published).
+    exclude_tags: tuple[str, ...] = ()
+    #: Entries naming no language get one guessed when their text plainly is not in the site's.
+    guess_language: bool = True
+    #: iTunes podcast tags of the RSS feed (None: not a podcast).
+    podcast: Podcast | None = None
 
     @property
     def is_placeholder(self) -> bool:
@@ -343,3 +363,37 @@ class FeedDocument:
     updated: datetime
     #: Optional extra ``rel`` links (RFC 5005 archives): relation → absolute URL.
     links: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, slots=True)
+class Webfeeds:
+    """Feedly's ``webfeeds:`` elements (http://webfeeds.org/rss/1.0); None: not written."""
+
+    #: Large cover image of the feed (``webfeeds:cover``).
+    cover: str | None = None
+    #: Square icon (``webfeeds:icon``); None: the site icon.
+    icon: str | None = None
+    #: Wide logo, ideally SVG (``webfeeds:logo``); None: the site logo.
+    logo: str | None = None
+    #: Accent colour as six hex digits without ``#`` (``webfeeds:accentColor``).
+    accent_color: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Podcast:
+    """The iTunes tags of a podcast feed (written through feedgen's podcast extension)."""
+
+    #: ``itunes:author``: the show's author (None: the site author's name).
+    author: str | None = None
+    #: ``itunes:category`` as (category, subcategory or ""), in order.
+    categories: tuple[tuple[str, str], ...] = ()
+    #: ``itunes:explicit``: "yes", "no" or "clean" (Apple requires it).
+    explicit: str = "no"
+    #: ``itunes:image``: square artwork ending in .jpg or .png (None: none).
+    image: str | None = None
+    #: ``itunes:owner``: a name and an e-mail address (both, or None).
+    owner: Author | None = None
+    #: ``itunes:summary`` (None: the feed description).
+    summary: str | None = None
+    #: ``itunes:type``: "episodic" or "serial".
+    type: str = "episodic"
