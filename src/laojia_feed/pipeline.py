@@ -24,7 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
-from laojia_feed.feeds import archives, opml, stylesheet, taxonomies
+from laojia_feed.feeds import archives, inclusion, opml, stylesheet, taxonomies
 from laojia_feed.feeds.plan import (
     FeedPlan,
     archive_links,
@@ -354,6 +354,7 @@ def build_feeds(
     output files still hold what it wrote does nothing (not when thumbnails are checked
     over the network, whose answers change).
     """
+    load = inclusion.for_feeds(load, site, posts)
     digest = load.inputs_digest if check_thumbnails is None and memo is not None else None
     if memo is not None and digest is not None:
         known = memo.unchanged(str(posts), str(out), digest)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from laojia_feed import urls
 from laojia_feed.model import Author, FieldError, Podcast, Webfeeds
+from laojia_feed.xmlchars import strip_forbidden
 
 #: Six (or three) hex digits, with or without ``#``.
 _HEX_COLOUR = re.compile(r"#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})")
@@ -25,7 +26,7 @@ _TYPES = ("episodic", "serial")
 def _text(raw: object, what: str) -> str:
     if not isinstance(raw, str):
         raise FieldError(f"{what}: expected text, got {raw!r}")
-    return raw.strip()
+    return strip_forbidden(raw)[0].strip()
 
 
 def url(raw: object, what: str = "URL") -> str | None:
