@@ -325,9 +325,18 @@ def test_posts_without_the_new_keys_get_none_of_the_new_elements() -> None:
     doc = document((entry(post(10)), entry(post(11, "第二篇"))))
     for data in (render_rss(doc), render_atom(doc)):
         text = data.decode()
-        for marker in ("<comments", "<source", "<enclosure", "replies", "via", "webfeeds", "itunes"):
+        for marker in (
+            "<comments",
+            "<source",
+            "<enclosure",
+            "replies",
+            "via",
+            "webfeeds",
+            "itunes",
+        ):
             assert marker not in text
         assert "<entry xml:lang" not in text and "dc:language" not in text
     items = parse_json(render_json(doc))["items"]
-    assert all(set(i) & {"external_url", "attachments", "banner_image", "language"} == set()
-               for i in items)
+    assert all(
+        set(i) & {"external_url", "attachments", "banner_image", "language"} == set() for i in items
+    )

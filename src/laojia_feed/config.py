@@ -252,7 +252,7 @@ KEYS: Mapping[str, Key] = MappingProxyType(
         "webfeeds": Key("webfeeds", settings.webfeeds, "Feedly webfeeds: true or a table"),
         "comments": Key("comments", _bool, "Comment links: true = all posts, false = none"),
         "comments_anchor": Key("comments_anchor", settings.comments_anchor, "Comments' #anchor"),
-        "exclude_categories": Key("exclude_categories", settings.terms, "Posts in these categories: no feed"),
+        "exclude_categories": Key("exclude_categories", settings.terms, "Categories: no feed"),
         "exclude_tags": Key("exclude_tags", settings.terms, "Posts with these tags: no feed"),
         "guess_language": Key("guess_language", _bool, "Guess entry languages (en on a zh site)"),
         "podcast": Key("podcast", settings.podcast, "iTunes podcast tags: a table"),
@@ -432,7 +432,7 @@ _EXAMPLES: Mapping[str, str] = MappingProxyType(
         "cache_dir": '".laojia-feed-cache"',
         "jobs": "0",
         "logo": '"https://blog.example.org/logo.png"',
-        "webfeeds": 'true',
+        "webfeeds": "true",
         "comments": "true",
         "podcast": '{ category = "Society & Culture", explicit = false }',
     }

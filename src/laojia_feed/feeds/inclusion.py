@@ -15,18 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from laojia_feed.feeds.formats import post_keys
-from laojia_feed.model import Article, Diagnostic, LoadResult, Severity, Site, Warn
+from laojia_feed.model import Article, Diagnostic, LoadResult, Severity, Site
 from laojia_feed.read.load import display_path
-
-#: Front-matter values that mean "no" for ``feed`` and "yes" for ``hidden``.
-_NO = frozenset({False, "false", "no", "off", "0"})
-_YES = frozenset({True, "true", "yes", "on", "1"})
-
-
-def _said(value: object, meaning: frozenset[object]) -> bool:
-    if isinstance(value, str):
-        value = value.strip().lower()
-    return isinstance(value, bool | str) and value in meaning
 
 
 def _folded(names: Iterable[str]) -> frozenset[str]:
@@ -36,7 +26,7 @@ def _folded(names: Iterable[str]) -> frozenset[str]:
 def in_feeds(article: Article, site: Site) -> bool:
     """Whether ``article`` belongs in the site's feeds (see the module docstring)."""
     extra = article.extra
-    if _said(extra.get("feed"), _NO) or _said(extra.get("hidden"), _YES):
+    if post_keys.flag(extra.get("feed")) is False or post_keys.flag(extra.get("hidden")):
         return False
     if site.exclude_categories and _folded(article.categories) & _folded(site.exclude_categories):
         return False
@@ -48,17 +38,12 @@ def key_warnings(article: Article, site: Site, posts: str | Path) -> list[Diagno
     found: list[Diagnostic] = []
     where = display_path(posts, article.source_path)
 
-    def warn_for(field: str) -> Warn:
-        def warn(message: str) -> None:
-            key, _, text = message.partition(": ")
-            found.append(
-                Diagnostic(where, key or field, text or message, Severity.WARNING)
-            )
+    def warn(message: str) -> None:  # post_keys says "key: problem"
+        key, _, text = message.partition(": ")
+        found.append(Diagnostic(where, key, text, Severity.WARNING))
 
-        return warn
-
-    post_keys.source(article, site, warn_for("source"))
-    post_keys.audio(article, site, warn_for("audio"))
+    post_keys.source(article, site, warn)
+    post_keys.audio(article, site, warn)
     return found
 
 

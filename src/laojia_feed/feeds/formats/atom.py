@@ -19,6 +19,7 @@ from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from laojia_feed.feeds.formats import post_keys, xml_extensions
 from laojia_feed.feeds.formats._common import (
     GENERATOR_NAME,
     GENERATOR_URI,
@@ -38,7 +39,6 @@ from laojia_feed.feeds.formats._common import (
     render_clean,
     site_url,
 )
-from laojia_feed.feeds.formats import post_keys, xml_extensions
 from laojia_feed.feeds.formats._stream import (
     cleaned_elements,
     entry_chunks,

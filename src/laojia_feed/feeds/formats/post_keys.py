@@ -82,6 +82,21 @@ class Source:
     title: str
 
 
+#: Front-matter words for yes and no (the front-matter reader keeps unknown keys' scalars
+#: as written: ``comments: true`` arrives as the text "true").
+_FLAGS: Mapping[str, bool] = MappingProxyType(
+    {"true": True, "yes": True, "on": True, "1": True}
+    | {"false": False, "no": False, "off": False, "0": False}
+)
+
+
+def flag(raw: JSONValue) -> bool | None:
+    """A front-matter yes/no: a boolean or one of :data:`_FLAGS`' words; None if unclear."""
+    if isinstance(raw, bool):
+        return raw
+    return _FLAGS.get(raw.strip().lower()) if isinstance(raw, str) else None
+
+
 def _first(extra: Mapping[str, JSONValue], keys: tuple[str, ...]) -> tuple[str, JSONValue]:
     for key in keys:
         value = extra.get(key)
@@ -107,7 +122,9 @@ def source(article: Article, site: Site, warn: Warn = _quiet) -> Source | None:
     title = ""
     if isinstance(raw, Mapping):
         title_raw = raw.get("title") or raw.get("name") or ""
-        title = " ".join(strip_forbidden(title_raw)[0].split()) if isinstance(title_raw, str) else ""
+        title = (
+            " ".join(strip_forbidden(title_raw)[0].split()) if isinstance(title_raw, str) else ""
+        )
         raw = raw.get("url") or raw.get("link")
     found = _url(raw, site, lambda message: warn(f"{key}: {message}"), relative=False)
     if found is None:
@@ -172,11 +189,12 @@ def comments_url(article: Article, site: Site) -> str | None:
     when the site says nothing, and never when the site says ``comments = false``.
     """
     raw = article.extra.get("comments")
-    if site.comments is False or raw is False:
+    said = flag(raw)
+    if site.comments is False or said is False:
         return None
     if isinstance(raw, str) and _ABSOLUTE.match(raw.strip()):
         return _url(raw, site, _quiet, relative=False)
-    if raw is True or site.comments:
+    if said or site.comments:
         return article.url + site.comments_anchor
     return None
 
@@ -208,8 +226,46 @@ _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 _LETTERS = re.compile(r"[^\W\d_]+")
 #: English function words: one of them among the words makes Latin text English.
 _ENGLISH = frozenset(
-    "a an and are as at be by can do for from has have how i in is it my not of on or our "
-    "that the this to was we what when why will with you your".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "do",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "my",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "we",
+        "what",
+        "when",
+        "why",
+        "will",
+        "with",
+        "you",
+        "your",
+    ]
 )
 #: Fewer words than this say too little to tell a language.
 _MIN_WORDS = 3
