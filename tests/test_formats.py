@@ -292,7 +292,9 @@ def test_rss_structure() -> None:
     covered = [x.article.image for x in ITEMS if x.article.image]
     assert xpath(root, "//item/enclosure/@url") == covered
     assert set(xpath(root, "//item/enclosure/@length")) == {"0"}
-    assert [len(i.findall("enclosure")) for i in items] == [int(bool(x.article.image)) for x in ITEMS]
+    assert [len(i.findall("enclosure")) for i in items] == [
+        int(bool(x.article.image)) for x in ITEMS
+    ]
     assert xpath(items[0], "dc:creator/text()") == ["张三", "Li Si"]
     assert xpath(items[1], "dc:creator/text()") == ["站长"]
     media = xpath(items[0], "media:content")[0]

@@ -17,14 +17,14 @@ from laojia_feed.api import build
 from laojia_feed.feeds import inclusion
 from laojia_feed.feeds.formats import post_keys
 from laojia_feed.feeds.formats.rss import render_rss
-from laojia_feed.model import Author, LoadResult, Podcast, Severity, Webfeeds
+from laojia_feed.model import Article, Author, LoadResult, Podcast, Severity, Webfeeds
 from test_readers import SITE, SITE_URL, document, entry, post
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
-def tagged(n: int, categories: tuple[str, ...] = (), tags: tuple[str, ...] = (), **extra: Any):  # type: ignore[no-untyped-def]
-    return replace(post(n, **extra), categories=categories, tags=tags)
+def tagged(n: int, categories: tuple[str, ...] = (), tags: tuple[str, ...] = ()) -> Article:
+    return replace(post(n), categories=categories, tags=tags)
 
 
 @pytest.mark.parametrize(

@@ -272,7 +272,7 @@ def test_cover_in_content_adds_a_figure_once() -> None:
 def test_comments_links_follow_site_and_post(
     site_comments: bool | None, post_says: bool | None, expected: str | None
 ) -> None:
-    extra = {} if post_says is None else {"comments": post_says}
+    extra: dict[str, Any] = {} if post_says is None else {"comments": post_says}
     doc = document((entry(post(5, **extra)),), replace(SITE, comments=site_comments))
     rss = parse_rss(render_rss(doc)).entries[0]
     atom = parse_atom(render_atom(doc)).entries[0]
