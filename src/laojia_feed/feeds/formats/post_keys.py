@@ -223,6 +223,7 @@ def content_html(item: FeedItem, site: Site) -> str:
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff]")
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+_CJK = re.compile(f"{_HAN.pattern}|{_KANA.pattern}|{_HANGUL.pattern}")
 _LETTERS = re.compile(r"[^\W\d_]+")
 #: English function words: one of them among the words makes Latin text English.
 _ENGLISH = frozenset(
@@ -283,15 +284,17 @@ def guess_language(text: str, site_language: str) -> str | None:
     outnumber the Latin words. Anything less plain is left to the site's language.
     """
     primary = site_language.partition("-")[0].lower()
-    words = _LETTERS.findall(text)
     if primary in _CJK_LANGUAGES:
-        if _HAN.search(text) or _KANA.search(text) or _HANGUL.search(text):
+        if _CJK.search(text):  # first: most posts of such a site stop here, at once
             return None
+        words = _LETTERS.findall(text)
         if len(words) < _MIN_WORDS or not all(word.isascii() for word in words):
             return None
         return "en" if any(word.lower() in _ENGLISH for word in words) else None
+    if not _CJK.search(text):
+        return None
     han, kana, hangul = (len(found.findall(text)) for found in (_HAN, _KANA, _HANGUL))
-    latin = sum(1 for word in words if word.isascii())
+    latin = sum(1 for word in _LETTERS.findall(text) if word.isascii())
     if kana + han + hangul <= latin:
         return None
     guess = "ja" if kana else "ko" if hangul else "zh"
