@@ -81,7 +81,11 @@ REPOST = entry(
     summary="We finally moved the family photos off three old laptops.",
 )
 EPISODE = entry(
-    post(1, "第一期：老家的年", audio=MappingProxyType({"url": "/audio/ep1.mp3", "length": 12345}))
+    post(
+        1,
+        "第一期：老家的年",
+        audio=MappingProxyType({"url": "/audio/ep1.mp3", "length": 12345, "duration": "1:02:03"}),
+    )
 )
 PLAIN = entry(post(2, comments=False))
 ITEMS = (REPOST, EPISODE, PLAIN)
@@ -100,14 +104,18 @@ FULL_SITE = replace(
     SITE,
     logo=SITE_URL + "logo.png",
     webfeeds=Webfeeds(cover=SITE_URL + "cover.jpg", accent_color="cc3333"),
+)
+PODCAST_SITE = replace(
+    FULL_SITE,
     podcast=Podcast(categories=(("Arts", "Books"),), owner=Author("老张", "zhang@example.org")),
 )
 
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The three feeds of the full site, written to a folder."""
+    """The three feeds of the full site, and the RSS feed of the podcast, in a folder."""
     folder = tmp_path_factory.mktemp("feeds")
+    (folder / "podcast.xml").write_bytes(render_rss(document(site=PODCAST_SITE)))
     doc = document(site=FULL_SITE)
     (folder / "rss.xml").write_bytes(render_rss(doc))
     (folder / "atom.xml").write_bytes(render_atom(doc))
@@ -133,12 +141,19 @@ def test_feedparser_reads_the_rss_additions(written: Path) -> None:
     assert feed.webfeeds_cover == {"image": SITE_URL + "cover.jpg"}
     assert (feed.webfeeds_icon, feed.webfeeds_logo) == (SITE.icon, FULL_SITE.logo)
     assert feed.webfeeds_accentcolor == "cc3333"
-    assert feed.itunes_type == "episodic"
-    assert feed.tags[0].term == "Arts"
+    assert "itunes_type" not in feed
 
 
 def test_rss_itunes_tags_come_from_feedgen_and_the_site(written: Path) -> None:
-    root = xml_root((written / "rss.xml").read_bytes())
+    parsed = parse_rss((written / "podcast.xml").read_bytes())
+    assert parsed.feed.itunes_type == "episodic"
+    assert parsed.feed.tags[0].term == "Arts"
+    repost, episode, _plain = parsed.entries
+    # apps take every enclosure for an episode's media: the cover stays in media:* only
+    assert "enclosures" not in repost or repost.enclosures == []
+    assert [m["url"] for m in repost.media_content] == [COVER]
+    assert [e.href for e in episode.enclosures] == [AUDIO]
+    root = xml_root((written / "podcast.xml").read_bytes())
     itunes = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd"}
     channel = root[0]
     assert channel.xpath("itunes:category/@text", namespaces=itunes) == ["Arts"]
@@ -150,7 +165,9 @@ def test_rss_itunes_tags_come_from_feedgen_and_the_site(written: Path) -> None:
     assert channel.xpath("itunes:explicit/text()", namespaces=itunes) == ["no"]
     assert channel.xpath("itunes:author/text()", namespaces=itunes) == ["站长"]  # site author
     durations = root.xpath("//item/itunes:duration/text()", namespaces=itunes)
-    assert durations == []  # the episode gave none
+    assert durations == ["3723"]  # the episode's, in seconds
+    plain_rss = xml_root((written / "rss.xml").read_bytes())
+    assert plain_rss.xpath("//itunes:*", namespaces=itunes) == []  # not a podcast: none
 
 
 def test_feedparser_reads_the_atom_additions(written: Path) -> None:
@@ -178,7 +195,12 @@ def test_json_feed_additions_are_valid(written: Path) -> None:
     assert (repost["image"], repost["banner_image"]) == (COVER, COVER)
     assert repost["language"] == "en"
     assert episode["attachments"] == [
-        {"url": AUDIO, "mime_type": "audio/mpeg", "size_in_bytes": 12345}
+        {
+            "url": AUDIO,
+            "mime_type": "audio/mpeg",
+            "size_in_bytes": 12345,
+            "duration_in_seconds": 3723,
+        }
     ]
     assert "language" not in plain and "banner_image" not in plain
 

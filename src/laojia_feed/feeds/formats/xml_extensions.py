@@ -74,7 +74,9 @@ def add_rss_item_elements(element: etree._Element, item: FeedItem, site: Site) -
     sfeed and most readers look only there) and ``<source>`` on an RSS ``<item>``.
 
     RSS wants one enclosure per item (RSS Best Practices Profile) and a byte length
-    that is ``0`` when unknown, as it is for covers.
+    that is ``0`` when unknown, as it is for covers. A podcast feed (``podcast`` set)
+    gets no cover enclosures: Apple Podcasts and other apps take every enclosure for an
+    episode's media.
     """
     article = item.article
     comments = post_keys.comments_url(article, site)
@@ -85,7 +87,7 @@ def add_rss_item_elements(element: etree._Element, item: FeedItem, site: Site) -
         _enclosure(element, media.url, media.type, media.length)
         if media.duration and site.podcast is not None:
             etree.SubElement(element, f"{{{ITUNES_NS}}}duration").text = str(media.duration)
-    elif article.image:
+    elif article.image and site.podcast is None:  # podcast apps take any enclosure for audio
         _enclosure(element, article.image, image_type(article.image), 0)
     credit = post_keys.source(article, site)
     if credit is not None:
