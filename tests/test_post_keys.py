@@ -58,17 +58,20 @@ def test_for_feeds_filters_once_and_reports_dropped_keys() -> None:
         post(2, feed=False),
         post(3, source="http://127.0.0.1/admin"),
         post(4, audio=MappingProxyType({"length": 3})),
+        post(5, via=MappingProxyType({"title": "只有标题"})),
     )
     load = LoadResult(articles=articles)
     chosen = inclusion.for_feeds(load, SITE, "posts")
-    assert [a.slug for a in chosen.articles] == ["post-1", "post-3", "post-4"]
+    assert [a.slug for a in chosen.articles] == ["post-1", "post-3", "post-4", "post-5"]
     found = [(d.path, d.field, d.severity) for d in chosen.diagnostics]
     assert found == [
         ("posts/post-3.md", "source", Severity.WARNING),
         ("posts/post-4.md", "audio", Severity.WARNING),
+        ("posts/post-5.md", "via", Severity.WARNING),
     ]
     assert "127.0.0.1" in chosen.diagnostics[0].message
     assert "has no url" in chosen.diagnostics[1].message
+    assert "has no url" in chosen.diagnostics[2].message
     same = LoadResult(articles=(post(5), post(6, comments=True)))
     assert inclusion.for_feeds(same, SITE, "posts") is same  # nothing to do: as it was
 

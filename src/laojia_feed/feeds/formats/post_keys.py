@@ -107,6 +107,9 @@ def _first(extra: Mapping[str, JSONValue], keys: tuple[str, ...]) -> tuple[str, 
 
 def _url(raw: JSONValue, site: Site, warn: Warn, *, relative: bool) -> str | None:
     """A public absolute http(s) URL (resolved against the site when ``relative``)."""
+    if raw is None or raw == "":
+        warn("has no url; dropped")
+        return None
     if isinstance(raw, str) and not relative and not _ABSOLUTE.match(raw.strip()):
         warn(f"{raw.strip()[:100]!r} is not an absolute http(s) URL; dropped")
         return None
@@ -167,8 +170,6 @@ def audio(article: Article, site: Site, warn: Warn = _quiet) -> Enclosure | None
     table: Mapping[str, JSONValue] = raw if isinstance(raw, Mapping) else {"url": raw}
     found = _url(table.get("url"), site, lambda message: warn(f"{key}: {message}"), relative=True)
     if found is None:
-        if table.get("url") is None:
-            warn(f"{key}: has no url; dropped")
         return None
     kind = table.get("type") or table.get("mime_type")
     if not (isinstance(kind, str) and _MEDIA_TYPE.fullmatch(kind.strip())):
