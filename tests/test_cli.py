@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 
 from feedcheck import parse_atom, parse_json, parse_rss
 from laojia_feed.cli import commands as cli_module
+from laojia_feed.cli import report
 from laojia_feed.cli.commands import cli
 from laojia_feed.config import KEYS, load_config
 from laojia_feed.model import Site
@@ -255,10 +256,10 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
         return _Bar()
 
     monkeypatch.setattr("click.progressbar", fake_bar)
-    quiet = cli_module.Progress(enabled=True)  # CliRunner/pytest stderr is not a terminal
+    quiet = report.Progress(enabled=True)  # CliRunner/pytest stderr is not a terminal
     quiet(1, 10_000)
     assert shown == []
-    loud = cli_module.Progress(enabled=True)
+    loud = report.Progress(enabled=True)
     loud.enabled = True
     loud(1, 10_000)
     assert shown == [10_000]

@@ -36,6 +36,15 @@ id_style = "jekyll"
 cache_dir = ".cache/laojia-feed"
 jobs = 2
 pages = true
+logo = "https://laojia.example.org/logo.png"
+cover_in_content = true
+webfeeds = true
+comments = false
+comments_anchor = "#talk"
+exclude_categories = ["私密"]
+exclude_tags = ["draft"]
+guess_language = false
+podcast = { explicit = "clean" }
 
 [outputs]
 rss = "rss2.xml"
@@ -97,6 +106,18 @@ def test_every_key_is_applied(tmp_path: Path) -> None:
     assert site.id_style == "jekyll"
     assert site.pages
     assert config.run == RunOptions(cache_dir=".cache/laojia-feed", jobs=2)
+    assert (site.logo, site.cover_in_content, site.comments) == (
+        "https://laojia.example.org/logo.png",
+        True,
+        False,
+    )
+    assert (site.comments_anchor, site.exclude_categories, site.exclude_tags) == (
+        "#talk",
+        ("私密",),
+        ("draft",),
+    )
+    assert site.webfeeds is not None and site.podcast is not None and not site.guess_language
+    assert site.podcast.explicit == "clean"
 
 
 def test_every_key_in_the_table_appears_in_the_full_example() -> None:

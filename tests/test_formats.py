@@ -286,9 +286,15 @@ def test_rss_structure() -> None:
         "Tue, 07 Dec 2021 22:00:00 GMT",
         "Mon, 06 Dec 2021 09:30:00 -0500",
     ]
-    # plain names go to dc:creator; <author> wants an e-mail; no <enclosure> without length
+    # plain names go to dc:creator; <author> wants an e-mail; the cover is an <enclosure>
+    # of unknown length ("0", RSS Best Practices Profile), one per item
     assert xpath(root, "//item/author") == []
-    assert xpath(root, "//enclosure") == []
+    covered = [x.article.image for x in ITEMS if x.article.image]
+    assert xpath(root, "//item/enclosure/@url") == covered
+    assert set(xpath(root, "//item/enclosure/@length")) == {"0"}
+    assert [len(i.findall("enclosure")) for i in items] == [
+        int(bool(x.article.image)) for x in ITEMS
+    ]
     assert xpath(items[0], "dc:creator/text()") == ["张三", "Li Si"]
     assert xpath(items[1], "dc:creator/text()") == ["站长"]
     media = xpath(items[0], "media:content")[0]

@@ -17,6 +17,13 @@ from types import MappingProxyType
 from typing import TypeAlias
 
 from laojia_feed.errors import FieldError as FieldError
+from laojia_feed.settings import DEFAULT_BUDGET as DEFAULT_BUDGET
+from laojia_feed.settings import PLACEHOLDER_SITE_URL as PLACEHOLDER_SITE_URL
+from laojia_feed.settings import OutputNames as OutputNames
+from laojia_feed.settings import Podcast as Podcast
+from laojia_feed.settings import RunOptions as RunOptions
+from laojia_feed.settings import Site as Site
+from laojia_feed.settings import Webfeeds as Webfeeds
 
 #: A JSON-compatible value: what unknown front-matter keys are kept as.
 JSONValue: TypeAlias = (
@@ -151,106 +158,6 @@ class Rendered:
     summary: str
     #: What sanitizing removed, for the record (info diagnostics).
     notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class OutputNames:
-    """File names of the three feeds inside the output folder ("" disables one)."""
-
-    #: RSS 2.0 file name.
-    rss: str = "rss.xml"
-    #: Atom 1.0 file name.
-    atom: str = "atom.xml"
-    #: JSON Feed 1.1 file name.
-    json: str = "feed.json"
-
-
-#: The site URL used when none is configured: public, reserved (RFC 2606), never localhost.
-PLACEHOLDER_SITE_URL = "https://example.com/"
-
-#: Default byte budget of one feed file (2 MiB): well under what readers and proxies refuse.
-DEFAULT_BUDGET = 2 * 1024 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class Site:
-    """Site-wide settings: from a config file, CLI flags, or defaults."""
-
-    #: Feed title.
-    title: str = "My Blog"
-    #: Absolute http(s) base URL of the site, ending in ``/``.
-    url: str = PLACEHOLDER_SITE_URL
-    #: Feed description / subtitle.
-    description: str = ""
-    #: BCP 47 language tag of the feeds.
-    language: str = "zh-CN"
-    #: Default author of posts that name none.
-    author: Author | None = None
-    #: IANA time zone applied to dates written without one.
-    timezone: str = "Asia/Shanghai"
-    #: Permalink pattern for posts without ``permalink``/``url``, e.g. ``:year/:month/:slug/``;
-    #: every token is listed in :data:`laojia_feed.read.permalinks.TOKENS` (``:category`` is the
-    #: last category with its parents, as in Hexo).
-    permalink: str = ":year/:month/:day/:slug/"
-    #: Feed file names.
-    outputs: OutputNames = OutputNames()
-    #: At most this many items per feed (None: every post, like Hugo).
-    limit: int | None = None
-    #: Byte budget of one feed file (None: no budget).
-    budget: int | None = DEFAULT_BUDGET
-    #: Byte cap of one item's content; larger bodies are replaced by their summary.
-    item_budget: int = 512 * 1024
-    #: Include posts dated in the future.
-    include_future: bool = False
-    #: Replace CORS-proxy wrapped image URLs by the inner URL.
-    unwrap_proxies: bool = False
-    #: Put full content in feeds (True) or summaries only (False).
-    full_content: bool = True
-    #: Length of generated plain-text summaries, in characters.
-    summary_length: int = 200
-    #: File name patterns (globs) of posts inside the posts folder.
-    patterns: tuple[str, ...] = ("*.md", "*.markdown", "*.html", "*.htm")
-    #: Feed icon / logo URL.
-    icon: str | None = None
-    #: WebSub hub URL to advertise.
-    hub: str | None = None
-    #: Also write one feed per category, under ``categories/<name>/``.
-    category_feeds: bool = False
-    #: Also write one feed per tag, under ``tags/<name>/``.
-    tag_feeds: bool = False
-    #: Also write RFC 5005 archive pages of the older posts, under ``archive/<n>/``.
-    archives: bool = False
-    #: Posts per archive page (None: as many as the main feed holds).
-    archive_size: int | None = None
-    #: XSL stylesheet announced by the RSS and Atom feeds: an href, or ``"default"`` to
-    #: ship laojia-feed's own as ``feed.xsl`` next to the feeds (None: no stylesheet).
-    stylesheet: str | None = None
-    #: Entry ids without an explicit ``id``: ``"permalink"`` (the post URL, as Hugo and
-    #: hexo-generator-feed do) or ``"jekyll"`` (jekyll-feed's: URL folder + slug).
-    id_style: str = "permalink"
-    #: Also write an HTML page for people beside each feed (``feed.html``) and an index
-    #: of every feed (``feeds.html``): browsers no longer show feeds readably.
-    pages: bool = False
-
-    @property
-    def is_placeholder(self) -> bool:
-        """True when no site URL was configured."""
-        return self.url == PLACEHOLDER_SITE_URL
-
-
-@dataclass(frozen=True, slots=True)
-class RunOptions:
-    """How a run executes, as opposed to what the feeds say (:class:`Site`): never part of
-    the feeds' bytes, nor of what the cache compares."""
-
-    #: Processes for per-post work (None: automatic by size and cores; 1: in-process).
-    jobs: int | None = None
-    #: Folder of the opt-in incremental build cache (None: no cache; nothing is written
-    #: outside the output folder).
-    cache_dir: str | None = None
-    #: Publish feeds without items over feeds that hold some (``--allow-empty``); without
-    #: it, a load that finds no post leaves the live feeds as they are, with an error.
-    allow_empty: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Protocol
 
 from laojia_feed.errors import OutputFolderError
-from laojia_feed.feeds import archives, opml, page_files, stylesheet, taxonomies
+from laojia_feed.feeds import archives, inclusion, opml, page_files, stylesheet, taxonomies
 from laojia_feed.feeds.plan import (
     FeedPlan,
     archive_links,
@@ -380,6 +380,7 @@ def build_feeds(
     output files still hold what it wrote does nothing (not when thumbnails are checked
     over the network, whose answers change).
     """
+    load = inclusion.for_feeds(load, site, posts)
     digest = load.inputs_digest if check_thumbnails is None and memo is not None else None
     if memo is not None and digest is not None:
         known = memo.unchanged(str(posts), str(out), digest)

@@ -6,7 +6,9 @@
 #   Hexo   from npm (hexo, hexo-generator-feed, hexo-renderer-marked) into
 #          $LAOJIA_GENERATORS/hexo (default: ~/.cache/laojia-feed-test-generators/hexo);
 #   Jekyll from Debian (jekyll, ruby-jekyll-feed) when apt-get can be used as root;
-#   Chromium (with the Noto CJK fonts) from Debian, for the browser tests of the stylesheet and pages.
+#   Chromium (with the Noto CJK fonts) from Debian, for the browser tests of the stylesheet and pages;
+#   @rowanmanning/feed-parser from npm into $LAOJIA_GENERATORS/feed-parser, a feed reader's
+#          parser that tests/test_readers.py reads our feeds back with.
 #
 # Always exits 0: a generator that does not install makes its tests skip with a reason.
 set -u
@@ -17,6 +19,7 @@ HUGO_VERSION="0.168.0"
 HEXO_VERSION="8.1.2"
 HEXO_FEED_VERSION="3.0.0"
 HEXO_MARKED_VERSION="7.0.1"
+FEED_PARSER_VERSION="2.1.5"
 
 note() { echo "generators: $*" >&2; }
 
@@ -59,6 +62,26 @@ JSON
     fi
 }
 
+install_feed_parser() {
+    if ! command -v npm >/dev/null 2>&1; then
+        note "npm not found; the feed-parser tests will be skipped"
+        return
+    fi
+    local dir="$DEST/feed-parser"
+    if grep -q "\"version\": \"$FEED_PARSER_VERSION\"" \
+        "$dir/node_modules/@rowanmanning/feed-parser/package.json" 2>/dev/null; then
+        note "feed-parser $FEED_PARSER_VERSION already in $dir"
+        return
+    fi
+    mkdir -p "$dir" || return
+    if timeout 300 npm install --prefix "$dir" --no-audit --no-fund --ignore-scripts \
+        --loglevel=error "@rowanmanning/feed-parser@$FEED_PARSER_VERSION" >/dev/null; then
+        note "feed-parser $FEED_PARSER_VERSION installed in $dir"
+    else
+        note "feed-parser did not install; its tests will be skipped"
+    fi
+}
+
 # apt_install COMMAND WHAT PACKAGE...: install Debian packages unless COMMAND exists.
 apt_install() {
     local command="$1" what="$2"
@@ -84,6 +107,7 @@ apt_install() {
 
 install_hugo
 install_hexo
+install_feed_parser
 apt_install jekyll "the Jekyll tests" jekyll ruby-jekyll-feed
 apt_install chromium "the browser tests of the stylesheet and the pages" chromium fonts-noto-cjk
 exit 0

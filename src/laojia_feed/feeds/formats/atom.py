@@ -19,6 +19,7 @@ from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from laojia_feed.feeds.formats import post_keys, xml_extensions
 from laojia_feed.feeds.formats._common import (
     GENERATOR_NAME,
     GENERATOR_URI,
@@ -84,15 +85,20 @@ class _FeedExtension:
         self.archive = False
         #: The ``<feed>`` element feedgen built (set when it calls the extension).
         self.root: etree._Element | None = None
+        #: The site, for the elements of :mod:`~laojia_feed.feeds.formats.xml_extensions`.
+        self.site = Site()
 
     def extend_ns(self) -> dict[str, str]:
-        return {"fh": HISTORY_NS} if self.archive else {}
+        namespaces = {"fh": HISTORY_NS} if self.archive else {}
+        namespaces.update(xml_extensions.feed_namespaces(self.site))
+        return namespaces
 
     def extend_atom(self, feed: etree._Element) -> etree._Element:
         for rel, href in self.links:
             etree.SubElement(feed, _LINK, href=href, rel=rel)
         if self.archive:
             etree.SubElement(feed, _FH_ARCHIVE)
+        xml_extensions.add_feed_elements(feed, self.site)
         self.root = feed
         return feed
 
@@ -160,10 +166,13 @@ def _head(doc: FeedDocument) -> tuple[bytes, etree._Element]:
     fg.generator(GENERATOR_NAME, version=GENERATOR_VERSION, uri=GENERATOR_URI)
     if site.icon:
         fg.icon(site.icon)
+    if site.logo:
+        fg.logo(site.logo)
     extra_links = (("hub", site.hub),) if site.hub else ()
     extension: _FeedExtension = getattr(fg, _EXTENSION)
     extension.links = extra_links + tuple(doc.links.items())
     extension.archive = is_archive(doc.links)
+    extension.site = site
     head: bytes = fg.atom_str(pretty=False, encoding="UTF-8", xml_declaration=True)
     assert extension.root is not None  # feedgen calls the extension while building
     return head, extension.root
@@ -203,7 +212,7 @@ def _entry_element(item: FeedItem, site: Site, base: str) -> etree._Element:
     if authors:
         entry.author([_person(author) for author in authors])
     if site.full_content and item.rendered.content_html:
-        entry.content(item.rendered.content_html, type="html")
+        entry.content(post_keys.content_html(item, site), type="html")
     if item.rendered.summary:
         entry.summary(item.rendered.summary)
     element: etree._Element = entry.atom_entry(extensions=False)
@@ -211,6 +220,8 @@ def _entry_element(item: FeedItem, site: Site, base: str) -> etree._Element:
     if article.image:
         kind = image_type(article.image)
         etree.SubElement(element, _LINK, href=article.image, rel="enclosure", type=kind)
-    if article.language:
-        element.set(_XML_LANG, article.language)
+    xml_extensions.add_atom_entry_links(element, item, site)
+    language = post_keys.entry_language(item, site)
+    if language:
+        element.set(_XML_LANG, language)
     return element

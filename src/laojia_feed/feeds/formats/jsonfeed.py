@@ -17,6 +17,7 @@ import json
 import re
 from typing import Any
 
+from laojia_feed.feeds.formats import post_keys
 from laojia_feed.feeds.formats._common import (
     Parts,
     clean_document,
@@ -185,15 +186,21 @@ def _item(item: FeedItem, site: Site) -> dict[str, Any]:
     article = item.article
     rendered = item.rendered
     entry: dict[str, Any] = {"id": item_id(article), "url": article.url}
+    credit = post_keys.source(article, site)
+    if credit is not None:
+        entry["external_url"] = credit.url
     entry["title"] = item_title(article)
+    content = ""
     if site.full_content and rendered.content_html:
-        entry["content_html"] = rendered.content_html
+        content = entry["content_html"] = post_keys.content_html(item, site)
     else:  # one of content_html / content_text is required
         entry["content_text"] = rendered.summary
     if rendered.summary:
         entry["summary"] = rendered.summary
     if article.image:
         entry["image"] = article.image
+        if not post_keys.shows_image(content, article.image):
+            entry["banner_image"] = article.image
     entry["date_published"] = rfc3339(article.published)
     entry["date_modified"] = rfc3339(article.updated)
     authors = item_authors(article, site)
@@ -202,6 +209,20 @@ def _item(item: FeedItem, site: Site) -> dict[str, Any]:
     terms = item_terms(article)
     if terms:
         entry["tags"] = list(terms)
-    if article.language:
-        entry["language"] = article.language
+    language = post_keys.entry_language(item, site)
+    if language:
+        entry["language"] = language
+    media = post_keys.audio(article, site)
+    if media is not None:
+        entry["attachments"] = [_attachment(media)]
     return entry
+
+
+def _attachment(media: post_keys.Enclosure) -> dict[str, Any]:
+    """A JSON Feed attachment: size and duration only when known."""
+    found: dict[str, Any] = {"url": media.url, "mime_type": media.type}
+    if media.length:
+        found["size_in_bytes"] = media.length
+    if media.duration:
+        found["duration_in_seconds"] = media.duration
+    return found

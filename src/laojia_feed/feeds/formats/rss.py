@@ -8,8 +8,11 @@ feedgen's traps (PITFALLS.md) and how this module avoids them:
 - every date is written by :mod:`laojia_feed.read.dates` (English names, no locale
   switching, no clock); the channel ``lastBuildDate`` is ``doc.updated``;
 - plain author names go to ``dc:creator`` (``<author>`` wants an e-mail address);
-- the image goes to ``media:content`` + ``media:thumbnail`` (an ``<enclosure>`` needs
-  a byte length nobody knows);
+- the image goes to ``media:content`` + ``media:thumbnail`` and, unless the post has
+  audio, to an ``<enclosure>`` of length 0 ("unknown", RSS Best Practices Profile):
+  newsboat, sfeed, the ``reader`` library and rss-parser look only there;
+- comments, repost credit, audio, Feedly's and iTunes' tags:
+  :mod:`~laojia_feed.feeds.formats.xml_extensions`;
 - the hub and RFC 5005 links become ``atom:link`` elements (feedgen writes only self);
   an archive document (RFC 5005 §4) also carries ``<fh:archive/>``;
 - full content goes to ``content:encoded``; ``description`` holds the plain-text
@@ -26,6 +29,7 @@ from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from laojia_feed.feeds.formats import post_keys, xml_extensions
 from laojia_feed.feeds.formats._common import (
     GENERATOR_NAME,
     GENERATOR_URI,
@@ -97,11 +101,14 @@ class _ChannelExtension:
         self.archive = False
         #: The ``<rss>`` element feedgen built (set when it calls the extension).
         self.root: etree._Element | None = None
+        #: The site, for the elements of :mod:`~laojia_feed.feeds.formats.xml_extensions`.
+        self.site = Site()
 
     def extend_ns(self) -> dict[str, str]:
         namespaces = {"dc": _DC_NS, "media": _MEDIA_NS}
         if self.archive:
             namespaces["fh"] = HISTORY_NS
+        namespaces.update(xml_extensions.feed_namespaces(self.site))
         return namespaces
 
     def extend_rss(self, feed: etree._Element) -> etree._Element:
@@ -113,6 +120,7 @@ class _ChannelExtension:
             etree.SubElement(channel, _ATOM_LINK, href=href, rel=rel)
         if self.archive:
             etree.SubElement(channel, _FH_ARCHIVE)
+        xml_extensions.add_feed_elements(channel, self.site)
         self.root = feed
         return feed
 
@@ -164,9 +172,13 @@ def _head(doc: FeedDocument) -> tuple[bytes, etree._Element]:
         fg.language(site.language)
     fg.generator(GENERATOR_NAME, version=GENERATOR_VERSION, uri=GENERATOR_URI)
     fg.updated(normalize_time(doc.updated))
-    if site.icon:
-        fg.image(url=site.icon, title=feed_title(site), link=site_url(site))
+    if site.logo or site.icon:
+        fg.image(url=site.logo or site.icon, title=feed_title(site), link=site_url(site))
     channel: _ChannelExtension = getattr(fg, _EXTENSION)
+    channel.site = site
+    if site.podcast is not None:
+        fg.load_extension("podcast", atom=False, rss=True)
+        xml_extensions.set_podcast(fg.podcast, site)
     channel.links = ((("hub", site.hub),) if site.hub else ()) + tuple(doc.links.items())
     channel.last_build_date = rfc822(doc.updated)
     channel.archive = is_archive(doc.links)
@@ -202,7 +214,7 @@ def _item_element(item: FeedItem, site: Site) -> etree._Element:
     if summary:
         entry.description(html.escape(summary, quote=False))
     if site.full_content and item.rendered.content_html:
-        entry.content(item.rendered.content_html)
+        entry.content(post_keys.content_html(item, site))
     element: etree._Element = entry.rss_entry(extensions=False)
     _add_categories(element, item_terms(article))
     published = normalize_time(article.published)
@@ -212,10 +224,12 @@ def _item_element(item: FeedItem, site: Site) -> etree._Element:
         etree.SubElement(element, _ATOM_UPDATED).text = rfc3339(updated)
     for author in item_authors(article, site):
         etree.SubElement(element, _DC_CREATOR).text = author.name
-    if article.language:
-        etree.SubElement(element, _DC_LANGUAGE).text = article.language
+    language = post_keys.entry_language(item, site)
+    if language:
+        etree.SubElement(element, _DC_LANGUAGE).text = language
     if article.image:
         kind = image_type(article.image)
         etree.SubElement(element, _MEDIA_CONTENT, url=article.image, medium="image", type=kind)
         etree.SubElement(element, _MEDIA_THUMBNAIL, url=article.image)
+    xml_extensions.add_rss_item_elements(element, item, site)
     return element
