@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from laojia_feed import urls
+from laojia_feed.generators import tag_keys
 from laojia_feed.generators.detect import detect_site
 from laojia_feed.generators.detected import Detected, detected
 from laojia_feed.model import (
@@ -248,6 +249,13 @@ KEYS: Mapping[str, Key] = MappingProxyType(
         "id_style": Key("id_style", _id_style, 'Entry ids: "permalink" or "jekyll"'),
         "outputs": Key("outputs", _outputs, "Feed file names; \"\" disables one"),
         "pages": Key("pages", _bool, "HTML pages for people: feed.html by each feed, feeds.html"),
+        "template_tags": Key("template_tags", tag_keys.parse_generator,
+                             'Expand these template tags: "hexo", "hugo", "jekyll", "none"'),
+        "site_vars": Key("site_vars", tag_keys.parse_variables,
+                         "The generator's variables tags print ({{ site.baseurl }}, params)"),
+        "asset_folders": Key("asset_folders", _bool, "Hexo post_asset_folder: assets by the post"),
+        "tags_folder": Key("tags_folder", tag_keys.parse_folder,
+                           "Posts folder under the one tags name posts from (Hugo content/)"),
     }
 )  # fmt: skip
 
@@ -426,6 +434,7 @@ def _toml_value(value: object) -> str:
 _SHOWN_DEFAULTS: Mapping[str, str] = MappingProxyType(
     {
         "limit": "0",
+        "site_vars": "{}",
         "budget": '"2MiB"',
         "item_budget": '"512KiB"',
     }
@@ -442,6 +451,7 @@ _EXAMPLES: Mapping[str, str] = MappingProxyType(
         "archive_size": "20",
         "cache_dir": '".laojia-feed-cache"',
         "jobs": "0",
+        "template_tags": '"hexo"',
     }
 )
 

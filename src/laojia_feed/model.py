@@ -155,6 +155,10 @@ class Rendered:
     summary: str
     #: What sanitizing removed, for the record (info diagnostics).
     notes: tuple[str, ...] = ()
+    #: Template tags that are no built-in of the site's generator, with their counts.
+    unknown_tags: tuple[tuple[str, int], ...] = ()
+    #: Built-in template tags that could not be expanded, one sentence each.
+    tag_problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +239,19 @@ class Site:
     #: Also write an HTML page for people beside each feed (``feed.html``) and an index
     #: of every feed (``feeds.html``): browsers no longer show feeds readably.
     pages: bool = False
+    #: Whose template tags post bodies hold, expanded before rendering: ``"hexo"``,
+    #: ``"hugo"``, ``"jekyll"``, or None (bodies published as written). Set for a
+    #: recognised site root (:mod:`laojia_feed.generators.tags`).
+    template_tags: str | None = None
+    #: The generator's configuration as tags read it (``{{ site.baseurl }}``, Hexo ``url``
+    #: and ``root``, Hugo ``params``): read-only JSON-like data.
+    site_vars: Mapping[str, JSONValue] = field(default_factory=lambda: MappingProxyType({}))
+    #: Hexo ``post_asset_folder``: a post's assets are published under its permalink, and
+    #: relative addresses into its asset folder (``name/x.png``) are resolved there.
+    asset_folders: bool = False
+    #: The posts folder's path under the folder template tags name posts from, POSIX
+    #: (Hugo: ``posts`` when the posts are read from ``content/posts``); "" when the same.
+    tags_folder: str = ""
 
     @property
     def is_placeholder(self) -> bool:
