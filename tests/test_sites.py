@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 import shutil
 import tempfile
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -689,7 +689,7 @@ def test_each_generator_gives_its_tag_settings(tmp_path: Path) -> None:
     hugo_root = make_site(tmp_path / "hugo", "hugo.toml", None, ("content/posts",))
     (hugo_root / "hugo.toml").write_text(
         'baseURL = "https://x.org/"\n[params]\nlogo = "/l.png"\n[permalinks]\nposts = "/p/:slug/"\n'
-        '[permalinks.other]\n',
+        "[permalinks.other]\n",
         encoding="utf-8",
     )
     (hugo_root / "content" / "posts" / "a.md").write_text("---\ntitle: a\n---\n", encoding="utf-8")
