@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from types import MappingProxyType
 
 from laojia_feed.model import FieldError, JSONValue
-from laojia_feed.read.article import to_json_value
 from laojia_feed.wording import describe_type
 
 #: The generators whose tags are expanded.
@@ -24,11 +25,15 @@ def parse_generator(raw: object) -> str | None:
 
 
 def parse_variables(raw: object) -> Mapping[str, JSONValue]:
-    """``site_vars``: a table of the generator's config variables, kept read-only."""
+    """``site_vars``: a table of the generator's config variables as JSON-like data (dates
+    as text), its mappings read-only."""
     if not isinstance(raw, Mapping):
         raise FieldError(f'expected a table like {{ baseurl = "/blog" }}, got {describe_type(raw)}')
-    value = to_json_value(raw)
-    assert isinstance(value, Mapping)
+    try:  # json, not read.article's converter: config is read at start-up, before nh3 is
+        text = json.dumps(raw, default=str, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError) as problem:
+        raise FieldError(f"cannot be read as data: {problem}") from problem
+    value: Mapping[str, JSONValue] = json.loads(text, object_hook=MappingProxyType)
     return value
 
 
