@@ -45,6 +45,10 @@ exclude_categories = ["私密"]
 exclude_tags = ["draft"]
 guess_language = false
 podcast = { explicit = "clean" }
+template_tags = "Jekyll"
+site_vars = { baseurl = "/blog", author = { name = "小林" }, since = 2009-01-02 }
+asset_folders = true
+tags_folder = "/posts/"
 
 [outputs]
 rss = "rss2.xml"
@@ -105,6 +109,10 @@ def test_every_key_is_applied(tmp_path: Path) -> None:
     assert (site.archive_size, site.stylesheet) == (30, "default")
     assert site.id_style == "jekyll"
     assert site.pages
+    assert (site.template_tags, site.asset_folders, site.tags_folder) == ("jekyll", True, "posts")
+    assert site.site_vars == {"baseurl": "/blog", "author": {"name": "小林"}, "since": "2009-01-02"}
+    with pytest.raises(TypeError):
+        site.site_vars["baseurl"] = "/other"  # type: ignore[index]
     assert config.run == RunOptions(cache_dir=".cache/laojia-feed", jobs=2)
     assert (site.logo, site.cover_in_content, site.comments) == (
         "https://laojia.example.org/logo.png",
@@ -118,6 +126,32 @@ def test_every_key_is_applied(tmp_path: Path) -> None:
     )
     assert site.webfeeds is not None and site.podcast is not None and not site.guess_language
     assert site.podcast.explicit == "clean"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('template_tags = "wordpress"', 'expected "hexo", "hugo", "jekyll" or "none"'),
+        ("template_tags = 3", "got a number"),
+        ('site_vars = "baseurl"', "expected a table"),
+        ('tags_folder = "../x"', "plain relative folder path"),
+    ],
+)
+def test_bad_tag_settings_are_errors(tmp_path: Path, line: str, message: str) -> None:
+    path = tmp_path / "laojia-feed.toml"
+    path.write_text(f'url = "https://blog.example.org/"\n{line}\n', encoding="utf-8")
+    config = load_config(path)
+    assert [(d.field, d.severity) for d in config.diagnostics] == [
+        (line.split(" =")[0], Severity.ERROR)
+    ]
+    assert message in config.diagnostics[0].message
+
+
+def test_no_template_tags_by_default_and_none_turns_them_off(tmp_path: Path) -> None:
+    assert Site().template_tags is None
+    path = tmp_path / "laojia-feed.toml"
+    path.write_text('template_tags = "none"\n', encoding="utf-8")
+    assert load_config(path).site.template_tags is None
 
 
 def test_every_key_in_the_table_appears_in_the_full_example() -> None:

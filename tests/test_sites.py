@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -58,6 +59,15 @@ def applied(project: sites.SiteProject) -> Site:
     return site
 
 
+#: The template-tag settings every recognised site gets (tested on their own below).
+TAG_KEYS = frozenset({"template_tags", "site_vars", "asset_folders", "tags_folder"})
+
+
+def mapped(settings: Mapping[str, object]) -> dict[str, object]:
+    """The settings a site's config maps, but for the template-tag ones."""
+    return {key: value for key, value in settings.items() if key not in TAG_KEYS}
+
+
 def _names(raw: object) -> list[str]:
     if isinstance(raw, list | tuple):
         return [name for item in raw for name in _names(item)]
@@ -87,7 +97,7 @@ def test_hexo_site_is_recognised_and_its_config_mapped(tmp_path: Path) -> None:
     assert project is not None
     assert (project.kind, project.root, project.posts) == ("hexo", root, root / "source/_posts")
     assert project.config_file == root / "_config.yml"
-    assert dict(project.settings) == {
+    assert mapped(project.settings) == {
         "title": "老家的博客",
         "description": "记录生活",
         "author": "张三",
@@ -114,7 +124,7 @@ def test_hexo_defaults_when_config_is_empty(tmp_path: Path) -> None:
     project = sites.detect_site(root)
 
     assert project is not None and project.kind == "hexo"  # source/_posts wins over _posts
-    assert dict(project.settings) == {
+    assert mapped(project.settings) == {
         "timezone": MACHINE_TZ,
         "permalink": ":year/:month/:day/:path/",
         "outputs": {"atom": "atom.xml", "rss": "", "json": ""},
@@ -155,7 +165,7 @@ def test_hexo_feed_block(tmp_path: Path, feed: str, expected: dict[str, object])
     project = sites.detect_site(root)
 
     assert project is not None
-    settings = dict(project.settings)
+    settings = mapped(project.settings)
     assert settings.pop("url") == "https://x.org/"
     settings.pop("permalink")
     assert settings.pop("timezone") == MACHINE_TZ
@@ -237,7 +247,7 @@ def test_hugo_toml_site(tmp_path: Path) -> None:
 
     assert project is not None
     assert (project.kind, project.posts) == ("hugo", root / "content")
-    assert dict(project.settings) == {
+    assert mapped(project.settings) == {
         "title": "老家的博客",
         "url": "https://blog.example.org/",
         "description": "一个中文博客",
@@ -259,7 +269,7 @@ def test_hugo_yaml_site_with_old_spellings(tmp_path: Path) -> None:
     project = sites.detect_site(root)
 
     assert project is not None and project.posts == root / "content"
-    assert dict(project.settings) == {
+    assert mapped(project.settings) == {
         "title": "YAML site",
         "url": "https://yaml.example.org/blog/",
         "language": "en-us",
@@ -350,7 +360,7 @@ def test_jekyll_site(tmp_path: Path) -> None:
 
     assert project is not None
     assert (project.kind, project.posts) == ("jekyll", root / "_posts")
-    assert dict(project.settings) == {
+    assert mapped(project.settings) == {
         "title": "老家的博客",
         "description": "一个中文博客",
         "author": {
@@ -515,7 +525,7 @@ def test_wrong_types_in_config_are_left_to_config_apply(tmp_path: Path) -> None:
     project = sites.detect_site(tmp_path)
 
     assert project is not None
-    assert dict(project.settings) == {
+    assert mapped(project.settings) == {
         "title": "2024",
         "language": "en",
         "url": "5/",
@@ -664,3 +674,52 @@ def test_machine_zone_from_the_system(tmp_path: Path) -> None:
         "UTC",
         "UTC: the build machine names no zone (no TZ, no system zone)",
     )
+
+
+# --- template tags ----------------------------------------------------------------------------
+
+
+def test_each_generator_gives_its_tag_settings(tmp_path: Path) -> None:
+    hexo_root = make_site(tmp_path / "hexo", "_config.yml", None, ("source/_posts",))
+    (hexo_root / "_config.yml").write_text(
+        "url: https://x.org/blog\nroot: /blog/\npost_asset_folder: true\n"
+        "deploy: {repo: https://secret@example.org/r.git}\n",
+        encoding="utf-8",
+    )
+    hugo_root = make_site(tmp_path / "hugo", "hugo.toml", None, ("content/posts",))
+    (hugo_root / "hugo.toml").write_text(
+        'baseURL = "https://x.org/"\n[params]\nlogo = "/l.png"\n[permalinks]\nposts = "/p/:slug/"\n'
+        "[permalinks.other]\n",
+        encoding="utf-8",
+    )
+    (hugo_root / "content" / "posts" / "a.md").write_text("---\ntitle: a\n---\n", encoding="utf-8")
+    jekyll_root = make_site(tmp_path / "jekyll", "_config.yml", None, ("_posts",))
+    (jekyll_root / "_config.yml").write_text(
+        "baseurl: /sub\nurl: https://x.org\nsocial: {github: me}\n", encoding="utf-8"
+    )
+    found = [applied(p) for p in map(sites.detect_site, (hexo_root, hugo_root, jekyll_root)) if p]
+
+    assert [s.template_tags for s in found] == ["hexo", "hugo", "jekyll"]
+    assert [s.asset_folders for s in found] == [True, False, False]
+    assert found[0].site_vars == {"url": "https://x.org/blog", "root": "/blog/"}  # no deploy
+    assert found[1].site_vars == {"baseURL": "https://x.org/", "params": {"logo": "/l.png"}}
+    assert found[2].site_vars["social"] == {"github": "me"}
+    assert [s.tags_folder for s in found] == ["", "", ""]
+
+
+def test_hugo_tags_folder_is_the_section_read(tmp_path: Path) -> None:
+    root = make_site(tmp_path, "hugo.toml", None, ("content/posts", "content/notes"))
+    (root / "hugo.toml").write_text(
+        '[permalinks]\nposts = "/p/:slug/"\nnotes = "/n/:slug/"\n', encoding="utf-8"
+    )
+    for section in ("posts", "notes"):
+        (root / "content" / section / "a.md").write_text("---\ntitle: a\n---\n", encoding="utf-8")
+    project = sites.detect_site(root)
+    assert project is not None and project.posts == root / "content" / "posts"
+    assert applied(project).tags_folder == "posts"
+
+
+def test_a_plain_posts_folder_expands_no_tags(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: a\n---\n", encoding="utf-8")
+    assert sites.detect_site(tmp_path) is None
+    assert config.configure_run(tmp_path).site.template_tags is None

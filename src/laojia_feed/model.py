@@ -158,6 +158,10 @@ class Rendered:
     summary: str
     #: What sanitizing removed, for the record (info diagnostics).
     notes: tuple[str, ...] = ()
+    #: Template tags that are no built-in of the site's generator, with their counts.
+    unknown_tags: tuple[tuple[str, int], ...] = ()
+    #: Built-in template tags that could not be expanded, one sentence each.
+    tag_problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,10 +55,8 @@ from laojia_feed.model import (
     Site,
     WrittenFeed,
 )
-from laojia_feed.read.load import (
-    BodyReader,
-    display_path,
-)
+from laojia_feed.read.load import BodyReader, display_path
+from laojia_feed.render import tagging
 from laojia_feed.render.batch import Bodies
 from laojia_feed.wording import size_text
 from laojia_feed.write import output
@@ -105,6 +103,7 @@ class _Builder:
         writer: Writer,
         reader: BodyReader | None = None,
         jobs: int | None = None,
+        tags: tagging.TagPlan | None = None,
     ) -> None:
         self.writer = writer
         self.site = site
@@ -112,7 +111,7 @@ class _Builder:
         self.where = where
         self.check = check
         self.report: list[Diagnostic] = []
-        self.bodies = Bodies(site, posts, self.report, reader, jobs)
+        self.bodies = Bodies(site, posts, self.report, reader, jobs, tags)
         self.fixes: dict[str, Article] = {}
         #: The pages for people written so far (``pages = true``).
         self.pages: list[Placed] = []
@@ -226,7 +225,8 @@ def plan_files(
     """Serialize everything into ``writer``: the files in the order they are to be
     replaced, their names in the order they are reported (main feed first), and the
     diagnostics. ``reader``: see :class:`Bodies`."""
-    builder = _Builder(site, posts, str(out), check_thumbnails, writer, reader, jobs)
+    tags = tagging.plan(site, load.articles)  # every post: a tag may name any
+    builder = _Builder(site, posts, str(out), check_thumbnails, writer, reader, jobs, tags)
     articles = load.articles
     limited = articles[: site.limit] if site.limit is not None else articles
     main = FeedPlan("", site, tuple(limited), feed_urls(site))
@@ -239,7 +239,7 @@ def plan_files(
             sheet = builder.stylesheet_files()
             index = builder.index_page(main, groups, opml=False)
             written = sheet + streamed[0] + builder.pages + index
-            return written, [f.name for f in streamed[0]], builder.report
+            return written, [f.name for f in streamed[0]], builder.bodies.finish()
     if site.budget is None:  # every listed post is rendered: render them all at once
         builder.bodies.prefetch(
             [*main.articles, *(a for _t, ps in groups for p in ps for a in p.articles)]
@@ -273,7 +273,7 @@ def plan_files(
     # feeds, the indexes last.
     written = sheet + archive + terms + main_files + builder.pages + index
     reported = [f.name for f in main_files + archive + terms]
-    return written, reported, builder.report
+    return written, reported, builder.bodies.finish()
 
 
 def _unique(files: Iterable[Placed], report: list[Diagnostic], where: str) -> list[Placed]:

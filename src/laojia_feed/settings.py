@@ -5,11 +5,13 @@ checks ones made in code."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # model re-exports these settings, and Author is model's
-    from laojia_feed.model import Author
+    from laojia_feed.model import Author, JSONValue
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,19 @@ class Site:
     guess_language: bool = True
     #: iTunes podcast tags of the RSS feed (None: not a podcast).
     podcast: Podcast | None = None
+    #: Whose template tags post bodies hold, expanded before rendering: ``"hexo"``,
+    #: ``"hugo"``, ``"jekyll"``, or None (bodies published as written). Set for a
+    #: recognised site root (:mod:`laojia_feed.generators.tags`).
+    template_tags: str | None = None
+    #: The generator's configuration as tags read it (``{{ site.baseurl }}``, Hexo ``url``
+    #: and ``root``, Hugo ``params``): read-only JSON-like data.
+    site_vars: Mapping[str, JSONValue] = field(default_factory=lambda: MappingProxyType({}))
+    #: Hexo ``post_asset_folder``: a post's assets are published under its permalink, and
+    #: relative addresses into its asset folder (``name/x.png``) are resolved there.
+    asset_folders: bool = False
+    #: The posts folder's path under the folder template tags name posts from, POSIX
+    #: (Hugo: ``posts`` when the posts are read from ``content/posts``); "" when the same.
+    tags_folder: str = ""
 
     @property
     def is_placeholder(self) -> bool:

@@ -31,6 +31,7 @@ from laojia_feed.config.values import (
     summary_length,
     timezone,
 )
+from laojia_feed.generators import tag_keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,13 @@ KEYS: Mapping[str, Key] = MappingProxyType(
         "exclude_tags": Key("exclude_tags", extras.terms, "Posts with these tags: no feed"),
         "guess_language": Key("guess_language", flag, "Guess entry languages (en on a zh site)"),
         "podcast": Key("podcast", extras.podcast, "iTunes podcast tags: a table"),
+        "template_tags": Key("template_tags", tag_keys.parse_generator,
+                             'Expand these template tags: "hexo", "hugo", "jekyll", "none"'),
+        "site_vars": Key("site_vars", tag_keys.parse_variables,
+                         "The generator's variables tags print ({{ site.baseurl }}, params)"),
+        "asset_folders": Key("asset_folders", flag, "Hexo post_asset_folder: assets by the post"),
+        "tags_folder": Key("tags_folder", tag_keys.parse_folder,
+                           "Posts folder under the one tags name posts from (Hugo content/)"),
     }
 )  # fmt: skip
 

@@ -30,6 +30,7 @@ def _toml_value(value: object) -> str:
 _SHOWN_DEFAULTS: Mapping[str, str] = MappingProxyType(
     {
         "limit": "0",
+        "site_vars": "{}",
         "budget": '"2MiB"',
         "item_budget": '"512KiB"',
     }
@@ -47,6 +48,7 @@ _EXAMPLES: Mapping[str, str] = MappingProxyType(
         "archive_size": "20",
         "cache_dir": '".laojia-feed-cache"',
         "jobs": "0",
+        "template_tags": '"hexo"',
         "logo": '"https://blog.example.org/logo.png"',
         "webfeeds": "true",
         "comments": "true",

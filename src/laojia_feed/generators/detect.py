@@ -91,6 +91,8 @@ def _hugo(root: Path, config_file: Path) -> SiteProject:
         f"content/{section}: left out, its permalinks differ from content/{layout.posts.name}'s"
         for section in layout.left_out
     )
+    folder = layout.posts.relative_to(root / "content").as_posix()
+    settings.set("tags_folder", "" if folder == "." else folder, "the posts folder under content")
     return _project("hugo", root, layout.posts, settings, config_file, notes=notes)
 
 

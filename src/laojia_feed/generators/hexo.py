@@ -20,6 +20,7 @@ from laojia_feed.generators.siteconfig import (
     scalar,
     translate_pattern,
 )
+from laojia_feed.generators.tagsettings import tag_settings
 
 #: Hexo permalink tokens → laojia-feed tokens.
 HEXO_TOKENS: Mapping[str, str] = MappingProxyType(
@@ -125,4 +126,5 @@ def hexo_settings(config: Mapping[str, object], file_name: str = "_config.yml") 
     else:
         settings.set("permalink", pattern, "Hexo's default")
     _feed(settings, mapping(config.get("feed")))
+    tag_settings(settings, "hexo", config)
     return settings

@@ -23,6 +23,7 @@ from laojia_feed.generators.siteconfig import (
     scalar,
     translate_pattern,
 )
+from laojia_feed.generators.tagsettings import tag_settings
 
 #: Hugo permalink tokens → laojia-feed tokens.
 HUGO_TOKENS: Mapping[str, str] = MappingProxyType(
@@ -199,4 +200,5 @@ def hugo_settings(config: Mapping[str, object], file_name: str = "hugo.toml") ->
     elif "rsslimit" in lower and (limit := feed_limit(lower["rsslimit"])) is not None:
         settings.read("limit", limit, "rssLimit")
     settings.default("limit", 0, "Hugo's default (every page)")
+    tag_settings(settings, "hugo", config)
     return settings

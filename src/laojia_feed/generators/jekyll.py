@@ -22,6 +22,7 @@ from laojia_feed.generators.siteconfig import (
     scalar,
     translate_pattern,
 )
+from laojia_feed.generators.tagsettings import tag_settings
 from laojia_feed.model import Site
 
 #: Jekyll permalink tokens → laojia-feed tokens (``:output_ext`` is ``.html`` for posts).
@@ -159,4 +160,5 @@ def jekyll_settings(
         problem = own_feed(settings, root)
     if "outputs" not in settings.values:
         _jekyll_feed(settings, mapping(config.get("feed")))
+    tag_settings(settings, "jekyll", config)
     return settings, problem

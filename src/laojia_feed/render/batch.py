@@ -5,6 +5,7 @@ otherwise; a deferred load's bodies read back from their files as they are rende
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -29,29 +30,38 @@ from laojia_feed.read.load import (
     display_path,
     with_body,
 )
-from laojia_feed.render import bodies
+from laojia_feed.render import bodies, tagging
+from laojia_feed.render.tagging import TagPlan
 
 #: An article and where its body is (None: it has it).
 Pairing = tuple[Article, BodyRef | None]
 
 
-def render_chunk(site: Site, pairs: Sequence[Pairing]) -> list[Rendered | FieldError]:
+def render_chunk(
+    site: Site, pairs: Sequence[Pairing], tags: TagPlan | None = None
+) -> list[Rendered | FieldError]:
     """The rendered body of each article, read from its file first when it was loaded
-    without it (the work of one process in :meth:`Bodies.prefetch`); a body that cannot
-    be read back gives its error instead."""
+    without it, its template tags expanded with ``tags`` (the work of one process in
+    :meth:`Bodies.prefetch`); a body that cannot be read back gives its error instead."""
     done: list[Rendered | FieldError] = []
     with discover.OpenFolders() as folders:
         for article, ref in pairs:
             try:
-                done.append(bodies.render(with_body(article, ref, folders), site))
+                done.append(bodies.render(with_body(article, ref, folders), site, tags))
             except FieldError as problem:
                 done.append(problem)
     return done
 
 
-#: One post's entry in every format and, when asked for, its rendered body; or why its
-#: body could not be read back.
-Entries = tuple[tuple[str, ...], tuple[bytes, ...], Rendered | None] | FieldError
+#: One post's remarks (its rendered body without content: notes, tags), its entry in
+#: every format and, when asked for, its rendered body; or why its body could not be
+#: read back.
+Entries = tuple[Rendered, tuple[bytes, ...], Rendered | None] | FieldError
+
+
+def _remarks(rendered: Rendered) -> Rendered:
+    """What is reported of a rendered body: all but its content and summary."""
+    return replace(rendered, content_html="", summary="")
 
 
 def render_entries(
@@ -59,12 +69,13 @@ def render_entries(
     docs: Sequence[tuple[FeedFormat, FeedDocument]],
     keep: frozenset[str],
     pairs: Sequence[Pairing],
+    tags: TagPlan | None = None,
 ) -> list[Entries]:
-    """Each post rendered, then written as an entry of every document of ``docs`` (the
-    feed without items, one per format): the sanitizer notes, the entries' bytes and,
-    for the posts whose id is in ``keep``, the rendered body; the work of one process in
-    :func:`stream_feed`."""
-    rendered = render_chunk(site, pairs)
+    """Each post rendered (its tags expanded with ``tags``), then written as an entry of
+    every document of ``docs`` (the feed without items, one per format): the remarks to
+    report, the entries' bytes and, for the posts whose id is in ``keep``, the rendered
+    body; the work of one process in :func:`stream_feed`."""
+    rendered = render_chunk(site, pairs, tags)
     items = tuple(
         FeedItem(article, done)
         for (article, _ref), done in zip(pairs, rendered, strict=True)
@@ -75,7 +86,7 @@ def render_entries(
         done
         if isinstance(done, FieldError)
         else (
-            done.notes,
+            _remarks(done),
             tuple(next(w) for w in written),
             done if article.id in keep else None,
         )
@@ -101,9 +112,14 @@ class Bodies:
         report: list[Diagnostic],
         reader: BodyReader | None = None,
         jobs: int | None = None,
+        tags: TagPlan | None = None,
     ) -> None:
         #: Processes to render on (see :func:`parallel.worker_count`).
         self.jobs = jobs
+        #: What template tags are expanded with (None: the bodies hold none).
+        self.tags = tags
+        #: The tags no built-in expands, with their counts, over every body reported.
+        self.unknown_tags: Counter[str] = Counter()
         self._site = site
         self._posts = posts
         self._report = report
@@ -126,7 +142,7 @@ class Bodies:
         jobs = self.jobs
         if parallel.worker_count(jobs, len(todo), RENDER_MIN_PARALLEL) <= 1:
             return  # rendering on demand costs the same
-        work = functools.partial(render_chunk, self._site)
+        work = functools.partial(render_chunk, self._site, tags=self.tags)
         pairs = [self.pair(article) for article in todo]
         with collector_paused():  # thousands of results unpickled: no cycles among them
             done = parallel.map_chunks(work, pairs, jobs=jobs, minimum=RENDER_MIN_PARALLEL)
@@ -144,22 +160,36 @@ class Bodies:
             return self._done[article.id]
         rendered = self._ready.pop(article.id, None)
         if rendered is None:
-            rendered = render_chunk(self._site, [self.pair(article)])[0]
+            rendered = render_chunk(self._site, [self.pair(article)], self.tags)[0]
         if isinstance(rendered, FieldError):
             where = display_path(self._posts, article.source_path)
             self._report.append(Diagnostic(where, "file", str(rendered)))
             self._done[article.id] = None
             return None
         self._done[article.id] = rendered
-        self.report_notes(article, rendered.notes)
+        self.report(article, rendered)
         return rendered
 
-    def report_notes(self, article: Article, notes: Iterable[str]) -> None:
-        """What sanitizing ``article``'s body removed, for the record."""
+    def report(self, article: Article, rendered: Rendered) -> None:
+        """What rendering ``article``'s body noticed: what sanitizing removed, for the
+        record; its tag problems (one warning); its unknown tags, counted."""
         where = display_path(self._posts, article.source_path)
-        for note in notes:
+        for note in rendered.notes:
             severity = Severity.WARNING if "budget" in note else Severity.INFO
             self._report.append(Diagnostic(where, "body", note, severity))
+        if rendered.tag_problems:
+            message = "template tags: " + "; ".join(rendered.tag_problems)
+            self._report.append(Diagnostic(where, "body", message, Severity.WARNING))
+        self.unknown_tags.update(dict(rendered.unknown_tags))
+
+    def finish(self) -> list[Diagnostic]:
+        """The report, the one warning about the unknown tags of every body reported added
+        last (once)."""
+        unknown = tagging.unknown_warning(self.unknown_tags, str(self._posts))
+        if unknown is not None:
+            self._report.append(unknown)
+            self.unknown_tags.clear()
+        return self._report
 
     def items(self, articles: Iterable[Article], fixes: Mapping[str, Article]) -> list[FeedItem]:
         """A feed item for each article whose body is available (``fixes``: replacements)."""

@@ -15,6 +15,7 @@ import html as html_lib
 import math
 import re
 from collections.abc import Iterable
+from pathlib import PurePosixPath
 
 from laojia_feed.model import Article, BodyFormat, Rendered, Site
 from laojia_feed.render.depth import MAX_DEPTH, too_deep
@@ -24,6 +25,7 @@ from laojia_feed.render.notes import inventory
 from laojia_feed.render.sanitize import clean, safe_link
 from laojia_feed.render.stable import stable
 from laojia_feed.render.summary import content_summary, html_to_text, summarize
+from laojia_feed.render.tagging import TagPlan, expand_body
 from laojia_feed.urls import join_url
 from laojia_feed.xmlchars import one_line, strip_forbidden
 
@@ -34,11 +36,14 @@ MORE_MARKER: re.Pattern[str] = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 
 
 def sanitize(
-    html: str, base_url: str, *, unwrap_proxies: bool = False
+    html: str, base_url: str, *, unwrap_proxies: bool = False, asset_folder: str | None = None
 ) -> tuple[str, tuple[str, ...]]:
     """Clean HTML with absolute URLs, and short notes on what was removed.
 
-    With ``unwrap_proxies``, CORS-proxy wrapped URLs become their (safe) inner URL.
+    With ``unwrap_proxies``, CORS-proxy wrapped URLs become their (safe) inner URL. With
+    ``asset_folder`` (Hexo ``post_asset_folder``: the post's file name without extension),
+    a relative address into that folder (``name/x.png``) is resolved as ``x.png``: Hexo
+    publishes a post's assets under its permalink.
     Sanitizing twice changes nothing. Never raises; a non-string gives ``""``.
     """
     if not isinstance(html, str):
@@ -51,7 +56,8 @@ def sanitize(
         return _lines_as_paragraphs(html_to_text(html)), (note,)
     html = fix_lazy_images(html)
     notes = dict.fromkeys(inventory(html))
-    cleaned = stable(clean(html, base_url, notes, unwrap_proxies), base_url, unwrap_proxies)
+    cleaned = clean(html, base_url, notes, unwrap_proxies, asset_folder)
+    cleaned = stable(cleaned, base_url, unwrap_proxies)
     return cleaned, tuple(notes)
 
 
@@ -84,22 +90,28 @@ def _within_budget(candidates: Iterable[str], tail: str, budget: int) -> str:
     return ""
 
 
-def render(article: Article, site: Site) -> Rendered:
-    """Sanitized content, plain-text summary and notes of one article, per site settings."""
+def render(article: Article, site: Site, tags: TagPlan | None = None) -> Rendered:
+    """Sanitized content, plain-text summary and notes of one article, per site settings;
+    its template tags expanded first with ``tags`` (see :mod:`~laojia_feed.render.tagging`)."""
     source = article.body if isinstance(article.body, str) else ""
+    expanded = expand_body(article, source, tags) if tags is not None else None
+    source = expanded.text if expanded is not None else source
+    whole = len(source)
     # Far over the item budget whatever sanitizing removes: the feed will carry the summary,
     # so only the beginning is rendered (a 6 MB Markdown body would take seconds).
-    oversized = len(source) > 4 * site.item_budget
+    oversized = whole > 4 * site.item_budget
     if oversized:
         cut = source.rfind("\n", 0, site.item_budget)
         source = source[: cut if cut > 0 else site.item_budget]
     markdown = article.body_format is BodyFormat.MARKDOWN
     body = markdown_to_html(source) if markdown else source
     unwrap = site.unwrap_proxies
-    content, notes = sanitize(body, article.url, unwrap_proxies=unwrap)
+    folder = PurePosixPath(article.source_path).stem if site.asset_folders else None
+    content, notes = sanitize(body, article.url, unwrap_proxies=unwrap, asset_folder=folder)
     marker = MORE_MARKER.search(body)
+    head = body[: marker.start()] if marker else ""
     excerpt = (
-        sanitize(body[: marker.start()], article.url, unwrap_proxies=unwrap)[0] if marker else ""
+        sanitize(head, article.url, unwrap_proxies=unwrap, asset_folder=folder)[0] if marker else ""
     )
     excerpt_text = one_line(html_to_text(excerpt)) if excerpt else ""
     if article.summary:
@@ -110,9 +122,7 @@ def render(article: Article, site: Site) -> Rendered:
         summary = content_summary(content, site.summary_length)
     short = excerpt.strip() or _paragraph(summary)
     content_html = content if site.full_content else short
-    size = max(
-        len(content_html.encode("utf-8")), len(article.body) if source is not article.body else 0
-    )
+    size = max(len(content_html.encode("utf-8")), whole if oversized else 0)
     if size > site.item_budget:
         tail = _read_more(article.url)
         room = max(0, site.item_budget // 4 - len(tail))
@@ -122,4 +132,7 @@ def render(article: Article, site: Site) -> Rendered:
             f"content is {_kib(size)} KiB, over the item budget of {_kib(site.item_budget)} "
             "KiB; the feed carries the summary",
         )
-    return Rendered(content_html=content_html, summary=summary, notes=notes)
+    if expanded is None:
+        return Rendered(content_html=content_html, summary=summary, notes=notes)
+    unknown = tuple(expanded.unknown.items())
+    return Rendered(content_html, summary, notes, unknown, expanded.problems)

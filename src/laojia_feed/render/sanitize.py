@@ -16,6 +16,7 @@ import contextvars
 import functools
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
+from urllib.parse import unquote
 
 import nh3
 
@@ -145,16 +146,26 @@ def _join(base_url: str, ref: str, unwrap: bool = False) -> str | None:
     return url
 
 
+def out_of_folder(value: str, folder: str) -> str:
+    """``value`` without its first segment when that names ``folder`` (percent-encoded or
+    not, after an optional ``./``): ``name/x.png`` → ``x.png`` for ``name``."""
+    head, slash, rest = value.removeprefix("./").partition("/")
+    return rest if slash and rest and unquote(head) == folder else value
+
+
 def _resolver(
-    base_url: str, dropped: dict[str, None], unwrap: bool = False
+    base_url: str, dropped: dict[str, None], unwrap: bool = False, folder: str | None = None
 ) -> Callable[[str, str, str], str | None]:
-    """The nh3 attribute filter: absolute URLs against ``base_url``; notes what it drops."""
+    """The nh3 attribute filter: absolute URLs against ``base_url`` (addresses into the
+    post's asset ``folder`` as if written inside it); notes what it drops."""
 
     def resolve(element: str, attribute: str, value: str) -> str | None:
         if attribute not in _URL_ATTRIBUTES:
             return value
         if attribute != "href" and not value.strip():
             return None  # an empty src would load the page itself
+        if folder is not None:
+            value = out_of_folder(value, folder)
         url = _join(base_url, value, unwrap)
         if url is None:
             dropped[f"removed unsafe URL in <{element} {attribute}>"] = None
@@ -196,9 +207,16 @@ def _cleaner() -> nh3.Cleaner:
     )
 
 
-def clean(html: str, base_url: str, dropped: dict[str, None], unwrap: bool = False) -> str:
-    """One nh3 pass over ``html``; what the URL filter drops is noted in ``dropped``."""
-    token = _FILTER.set(_resolver(base_url, dropped, unwrap))
+def clean(
+    html: str,
+    base_url: str,
+    dropped: dict[str, None],
+    unwrap: bool = False,
+    folder: str | None = None,
+) -> str:
+    """One nh3 pass over ``html``; what the URL filter drops is noted in ``dropped``
+    (``folder``: the post's asset folder, see :func:`out_of_folder`)."""
+    token = _FILTER.set(_resolver(base_url, dropped, unwrap, folder))
     try:
         cleaned = _cleaner().clean(html)
     finally:

@@ -21,6 +21,7 @@ from laojia_feed.model import (
     FeedDocument,
     FeedItem,
     FieldError,
+    Rendered,
 )
 from laojia_feed.read.load import (
     collector_paused,
@@ -76,7 +77,7 @@ def stream_feed(plan: FeedPlan, bodies: Bodies, writer: Writer, keep: int = 0) -
             stream.abandon()
         return None
     for article, found in notes:
-        bodies.report_notes(article, found)
+        bodies.report(article, found)
     count = len(plan.articles)
     files = [
         Placed(name, stream.size, fmt.name, count, ticket)
@@ -105,17 +106,17 @@ def _write_entries(
     streams: Sequence[output.StagedStream],
     parts: Sequence[Parts],
     keep: int,
-) -> tuple[list[tuple[Article, tuple[str, ...]]], list[FeedItem]]:
+) -> tuple[list[tuple[Article, Rendered]], list[FeedItem]]:
     """Write each document's parts and every post's entries into its stream, in order;
-    the sanitizer notes of each post and the first ``keep`` items.
+    the remarks on each post (see :meth:`Bodies.report`) and the first ``keep`` items.
     :class:`_AbandonedError` when a body is unreadable."""
     for stream, part in zip(streams, parts, strict=True):
         stream.write(part.opening)
     kept: list[FeedItem] = []
     wanted = frozenset(article.id for article in plan.articles[:keep])
-    work = functools.partial(render_entries, plan.site, docs, wanted)
+    work = functools.partial(render_entries, plan.site, docs, wanted, tags=bodies.tags)
     pairs = [bodies.pair(article) for article in plan.articles]
-    notes: list[tuple[Article, tuple[str, ...]]] = []
+    notes: list[tuple[Article, Rendered]] = []
     with collector_paused():
         for chunk in parallel.iter_chunks(
             work, pairs, jobs=bodies.jobs, minimum=RENDER_MIN_PARALLEL, most=_STREAM_CHUNK
