@@ -29,6 +29,7 @@ from laojia_feed.model import (
     Site,
 )
 from laojia_feed.read import dates
+from laojia_feed.render.referrer import REFERRER_POLICIES
 
 #: The config file looked for in the current folder and next to the posts folder.
 CONFIG_NAME = "laojia-feed.toml"
@@ -124,6 +125,24 @@ def _summary_length(raw: object) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int) or not 20 <= raw <= 10_000:
         raise FieldError(f"expected a number of characters from 20 to 10000, got {raw!r}")
     return raw
+
+
+def _referrer_policy(raw: object) -> str:
+    if raw is False:
+        return ""
+    text = _text(raw).lower()
+    if text and text not in REFERRER_POLICIES:
+        raise FieldError(f'{text!r} is not a referrer policy like "no-referrer" ("" = as written)')
+    return text
+
+
+def _image_proxy(raw: object) -> str | None:
+    text = _text(raw) if raw is not False else ""
+    return urls.check_template(text) if text else None
+
+
+def _read_more(raw: object) -> str | None:
+    return _text(raw) or None
 
 
 def _item_budget(raw: object) -> int:
@@ -248,6 +267,11 @@ KEYS: Mapping[str, Key] = MappingProxyType(
         "id_style": Key("id_style", _id_style, 'Entry ids: "permalink" or "jekyll"'),
         "outputs": Key("outputs", _outputs, "Feed file names; \"\" disables one"),
         "pages": Key("pages", _bool, "HTML pages for people: feed.html by each feed, feeds.html"),
+        "referrer_policy": Key("referrer_policy", _referrer_policy,
+                               'referrerpolicy of every body image ("" = as written)'),
+        "image_proxy": Key("image_proxy", _image_proxy, "Image proxy URL template with {url}"),
+        "read_more": Key("read_more", _read_more,
+                         "Link text after a cut body (default: by language)"),
     }
 )  # fmt: skip
 
@@ -442,6 +466,8 @@ _EXAMPLES: Mapping[str, str] = MappingProxyType(
         "archive_size": "20",
         "cache_dir": '".laojia-feed-cache"',
         "jobs": "0",
+        "image_proxy": '"https://img.example.org/?url={url}"',
+        "read_more": '"阅读全文"',
     }
 )
 

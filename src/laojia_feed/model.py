@@ -235,6 +235,16 @@ class Site:
     #: Also write an HTML page for people beside each feed (``feed.html``) and an index
     #: of every feed (``feeds.html``): browsers no longer show feeds readably.
     pages: bool = False
+    #: ``referrerpolicy`` given to every ``<img>`` of the bodies (a W3C referrer-policy
+    #: token): hosts with hotlink protection refuse images requested with another site's
+    #: Referer. ``""``: images keep what they were written with.
+    referrer_policy: str = "no-referrer"
+    #: Image-proxy URL template holding ``{url}`` (the image URL, percent-encoded), applied
+    #: to body images and the post's image (None: images load from where they are).
+    image_proxy: str | None = None
+    #: Link text after a body cut to the item budget (None: by the entry's language,
+    #: 阅读全文 for Chinese, Read more otherwise).
+    read_more: str | None = None
 
     @property
     def is_placeholder(self) -> bool:
