@@ -36,6 +36,9 @@ id_style = "jekyll"
 cache_dir = ".cache/laojia-feed"
 jobs = 2
 pages = true
+referrer_policy = "Same-Origin"
+image_proxy = " https://img.example.org/?url={url} "
+read_more = "继续阅读"
 
 [outputs]
 rss = "rss2.xml"
@@ -96,6 +99,9 @@ def test_every_key_is_applied(tmp_path: Path) -> None:
     assert (site.archive_size, site.stylesheet) == (30, "default")
     assert site.id_style == "jekyll"
     assert site.pages
+    assert site.referrer_policy == "same-origin"
+    assert site.image_proxy == "https://img.example.org/?url={url}"
+    assert site.read_more == "继续阅读"
     assert config.run == RunOptions(cache_dir=".cache/laojia-feed", jobs=2)
 
 

@@ -36,6 +36,7 @@ from laojia_feed.xmlchars import strip_forbidden
 
 __all__ = [
     "ALLOWED_ATTRIBUTES",
+    "ALLOWED_ATTRIBUTE_VALUES",
     "ALLOWED_TAGS",
     "CLEAN_CONTENT_TAGS",
     "PLAIN",
@@ -88,9 +89,18 @@ ALLOWED_ATTRIBUTES: Mapping[str, frozenset[str]] = MappingProxyType(
 #: The same, as the plain dict nh3 insists on.
 _NH3_ATTRIBUTES = dict(ALLOWED_ATTRIBUTES)
 
-#: Attributes kept only with one of a few values (nh3 wants them out of the attributes):
-#: ``<img referrerpolicy>`` with a W3C token (compared without case, written in lower case).
-_NH3_ATTRIBUTE_VALUES = {"img": {"referrerpolicy": set(REFERRER_POLICIES)}}
+#: Attributes kept only with one of a few values, per element (never also in
+#: :data:`ALLOWED_ATTRIBUTES`): ``<img referrerpolicy>`` with a W3C token (compared
+#: without case, written in lower case).
+ALLOWED_ATTRIBUTE_VALUES: Mapping[str, Mapping[str, frozenset[str]]] = MappingProxyType(
+    {"img": MappingProxyType({"referrerpolicy": REFERRER_POLICIES})}
+)
+
+#: The same, as the plain dicts and sets nh3 insists on.
+_NH3_ATTRIBUTE_VALUES = {
+    tag: {name: set(values) for name, values in allowed.items()}
+    for tag, allowed in ALLOWED_ATTRIBUTE_VALUES.items()
+}
 
 #: URL schemes allowed in href/src/poster (join_url enforces the same list).
 URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
