@@ -1,6 +1,7 @@
 """Check that two commits write byte-identical feeds: the proof a behaviour-preserving change needs.
 
     python benchmarks/same_feeds.py --ref 86029d8 [--new HEAD] [--sizes 1000,10000] [--jobs 2]
+        [--new-flags "--referrer-policy="]
 
 The reference commit's ``src`` is taken with ``git archive`` into a temporary folder and run
 with ``PYTHONPATH`` pointing at it (same interpreter, same dependencies); the working tree's
@@ -90,6 +91,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000", help="benchmark corpora sizes")
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--jobs", default="2", help="--jobs for both builds")
+    parser.add_argument(
+        "--new-flags",
+        default="",
+        help="extra flags for the new build only (split on spaces), e.g. a setting the "
+        'reference does not know: --new-flags="--referrer-policy="',
+    )
     args = parser.parse_args(argv)
     folders = [ROOT / "examples" / "posts"]
     folders += [
@@ -107,9 +114,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for posts in folders:
             for mode, flags in MODES.items():
                 outs = [work / "ref-out", work / "new-out"]
+                new_flags = (*flags, *args.new_flags.split())
                 codes = [
-                    build(src, posts, out, flags, args.jobs)
-                    for src, out in zip((ref_src, new_src), outs, strict=True)
+                    build(src, posts, out, mode_flags, args.jobs)
+                    for src, out, mode_flags in zip(
+                        (ref_src, new_src), outs, (flags, new_flags), strict=True
+                    )
                 ]
                 diff = differences(*outs)
                 if codes[0] != codes[1]:

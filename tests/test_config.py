@@ -49,6 +49,9 @@ template_tags = "Jekyll"
 site_vars = { baseurl = "/blog", author = { name = "小林" }, since = 2009-01-02 }
 asset_folders = true
 tags_folder = "/posts/"
+referrer_policy = "Same-Origin"
+image_proxy = " https://img.example.org/?url={url} "
+read_more = "继续阅读"
 
 [outputs]
 rss = "rss2.xml"
@@ -113,6 +116,9 @@ def test_every_key_is_applied(tmp_path: Path) -> None:
     assert site.site_vars == {"baseurl": "/blog", "author": {"name": "小林"}, "since": "2009-01-02"}
     with pytest.raises(TypeError):
         site.site_vars["baseurl"] = "/other"  # type: ignore[index]
+    assert site.referrer_policy == "same-origin"
+    assert site.image_proxy == "https://img.example.org/?url={url}"
+    assert site.read_more == "继续阅读"
     assert config.run == RunOptions(cache_dir=".cache/laojia-feed", jobs=2)
     assert (site.logo, site.cover_in_content, site.comments) == (
         "https://laojia.example.org/logo.png",

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from laojia_feed.model import Article, BodyFormat, Site
 from laojia_feed.render.bodies import MORE_MARKER, render, sanitize
 from laojia_feed.render.markdown import markdown_to_html
-from laojia_feed.render.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from laojia_feed.render.sanitize import ALLOWED_ATTRIBUTE_VALUES, ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 from laojia_feed.render.summary import html_to_text, summarize
 from laojia_feed.xmlchars import has_forbidden, one_line, strip_forbidden
 
@@ -56,7 +56,9 @@ def assert_safe(out: str) -> None:
             assert not name.lower().startswith("on"), f"event handler {name} left"
             assert name not in NEVER_ATTRIBUTES
             allowed = ALLOWED_ATTRIBUTES.get(tag, frozenset()) | ALLOWED_ATTRIBUTES["*"]
-            assert name in allowed, f"{tag}@{name} not allowed"
+            values = ALLOWED_ATTRIBUTE_VALUES.get(tag, {}).get(name)
+            assert name in allowed or values is not None, f"{tag}@{name} not allowed"
+            assert values is None or value in values, f"{tag}@{name}={value!r} not allowed"
             if name in ("href", "src", "poster"):
                 assert re.match(r"(https?://[^\s]+|mailto:\S+)$", value), f"{name}={value!r}"
 
@@ -148,7 +150,7 @@ def test_seed_post_keeps_its_nine_images_and_its_text() -> None:
         assert img.get("src", "").startswith(
             "https://cors.zfour.workers.dev/?http://static.1sapp.com/"
         )
-        assert img.get("referrerpolicy") is None
+        assert img.get("referrerpolicy") == "no-referrer"  # kept: the host refuses hotlinks
     assert html_to_text(out) == html_to_text(body)
     assert "天目西路街道“加梯”楼" in html_to_text(out)
     assert "越来越和谐，越来越舒适。" in html_to_text(out)
@@ -404,7 +406,7 @@ def test_item_budget_replaces_content_with_the_summary() -> None:
     rendered = render(make_article(body), site)
     assert len(rendered.content_html.encode()) <= site.item_budget
     root = parse(rendered.content_html)
-    assert root.xpath(f"//a[@href='{POST}'][.='Read more']")
+    assert root.xpath(f"//a[@href='{POST}'][.='阅读全文']")  # the site's language: zh-CN
     assert rendered.summary in root.text_content()
     (note,) = rendered.notes
     assert note == (
@@ -414,7 +416,7 @@ def test_item_budget_replaces_content_with_the_summary() -> None:
 
 def test_item_budget_prefers_the_excerpt() -> None:
     body = "<p>Excerpt.</p><!-- more --><p>" + "x" * 2000 + "</p>"
-    rendered = render(make_article(body), Site(item_budget=1000))
+    rendered = render(make_article(body), Site(item_budget=1000, language="en"))
     assert rendered.content_html.startswith("<p>Excerpt.</p>")
     assert "Read more" in rendered.content_html
     assert "budget" in rendered.notes[-1]
@@ -495,9 +497,9 @@ def test_body_proxy_urls_are_unwrapped_when_configured() -> None:
     def srcs(html: str) -> list[str | None]:
         return [i.get("src") for i in lxml.html.fromstring(html).iter("img")]
 
-    assert srcs(kept) == [proxied, private]
-    # a safe inner URL replaces the proxy; an unsafe one is never published bare
-    assert srcs(unwrapped) == ["http://static.1sapp.com/qupost/img/a.jpeg", private]
+    # a wrapper carrying a URL that may not be published is removed, unwrapped or not
+    assert srcs(kept) == [proxied, None]
+    assert srcs(unwrapped) == ["http://static.1sapp.com/qupost/img/a.jpeg", None]
     assert [a.get("href") for a in lxml.html.fromstring(unwrapped).iter("a")] == ["https://a.org/x"]
 
 

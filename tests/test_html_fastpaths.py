@@ -21,6 +21,7 @@ from laojia_feed import load_articles
 from laojia_feed.model import BodyFormat, Site
 from laojia_feed.render import bodies, depth, lazyimages, markdown, notes, summary
 from laojia_feed.render import sanitize as cleaning
+from laojia_feed.render.referrer import REFERRER_POLICIES
 from laojia_feed.urls import join_url
 from laojia_feed.xmlchars import one_line, strip_forbidden
 from test_hostile import CASES
@@ -39,7 +40,8 @@ def nh3_clean_per_call(body: str, base: str, unwrap: bool = False) -> tuple[str,
         tags=cleaning.ALLOWED_TAGS,
         clean_content_tags=cleaning.CLEAN_CONTENT_TAGS,
         attributes=dict(cleaning.ALLOWED_ATTRIBUTES),
-        attribute_filter=cleaning._resolver(base, dropped, unwrap),
+        attribute_filter=cleaning._resolver(base, dropped, cleaning.Rules(unwrap=unwrap)),
+        tag_attribute_values={"img": {"referrerpolicy": set(REFERRER_POLICIES)}},  # as written
         strip_comments=True,
         link_rel=None,
         url_schemes=cleaning.URL_SCHEMES,
@@ -50,7 +52,7 @@ def nh3_clean_per_call(body: str, base: str, unwrap: bool = False) -> tuple[str,
 def check_cleaner(body: str, base: str = POST, unwrap: bool = False) -> None:
     body = strip_forbidden(body)[0]  # as sanitize does: no lone surrogate reaches nh3
     dropped: dict[str, None] = {}
-    fast = cleaning.clean(body, base, dropped, unwrap)
+    fast = cleaning.clean(body, base, dropped, cleaning.Rules(unwrap=unwrap))
     assert (fast, dropped) == nh3_clean_per_call(body, base, unwrap)
 
 

@@ -43,7 +43,7 @@ def cleaned_once(body: str, base: str = POST, unwrap: bool = False) -> str | Non
     if depth.too_deep(body):
         return None
     body = lazyimages.fix_lazy_images(body)
-    return cleaning.clean(body, base, {}, unwrap)
+    return cleaning.clean(body, base, {}, cleaning.Rules(unwrap=unwrap))
 
 
 def check_one_pass_enough(
@@ -59,7 +59,7 @@ def check_one_pass_enough(
         return False
     if forget:
         cleaning._JOINED.clear()
-    again = cleaning.clean(once, base, {}, unwrap)
+    again = cleaning.clean(once, base, {}, cleaning.Rules(unwrap=unwrap))
     assert again == once, f"predicate held but a second pass changed {once!r} into {again!r}"
     return True
 

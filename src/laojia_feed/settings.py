@@ -159,6 +159,16 @@ class Site:
     #: The posts folder's path under the folder template tags name posts from, POSIX
     #: (Hugo: ``posts`` when the posts are read from ``content/posts``); "" when the same.
     tags_folder: str = ""
+    #: ``referrerpolicy`` given to every ``<img>`` of the bodies (a W3C referrer-policy
+    #: token): hosts with hotlink protection refuse images requested with another site's
+    #: Referer. ``""``: images keep what they were written with.
+    referrer_policy: str = "no-referrer"
+    #: Image-proxy URL template holding ``{url}`` (the image URL, percent-encoded), applied
+    #: to body images and the post's image (None: images load from where they are).
+    image_proxy: str | None = None
+    #: Link text after a body cut to the item budget (None: by the entry's language,
+    #: 阅读全文 for Chinese, Read more otherwise).
+    read_more: str | None = None
 
     @property
     def is_placeholder(self) -> bool:

@@ -41,6 +41,12 @@ OPTIONS: Mapping[str, Callable[[Callable[..., Any]], Callable[..., Any]]] = {
                                    help="Publish posts dated in the future."),
     "unwrap-proxies": click.option("--unwrap-proxies/--no-unwrap-proxies", default=None,
                                    help="Replace CORS-proxy image URLs by the inner URL."),
+    "image-proxy": click.option("--image-proxy", metavar="TEMPLATE",
+                                help="Image proxy URL with {url}, e.g. "
+                                     "https://img.example.org/?url={url}."),
+    "referrer-policy": click.option("--referrer-policy",
+                                    help='referrerpolicy of every body image, e.g. no-referrer; '
+                                         '"" keeps images as written.'),
     "category-feeds": click.option("--category-feeds/--no-category-feeds", default=None,
                                    help="Also a feed per category under categories/<name>/."),
     "tag-feeds": click.option("--tag-feeds/--no-tag-feeds", default=None,
@@ -75,8 +81,9 @@ GENERAL = frozenset({"config", "site-url", "format", "quiet", "verbose"})
 
 #: What reading the posts depends on (``check``), with the run options.
 READING = frozenset(
-    {"author", "timezone", "permalink", "include-future", "unwrap-proxies", "cache-dir", "jobs"}
-)
+    {"author", "timezone", "permalink", "include-future", "unwrap-proxies", "image-proxy",
+     "cache-dir", "jobs"}
+)  # fmt: skip
 
 #: What only writing the feeds uses (``build``, and ``serve --watch`` which builds).
 FEEDS = frozenset(OPTIONS) - GENERAL - READING
@@ -107,6 +114,7 @@ _KEYS = {
     "category_feeds": "category_feeds", "tag_feeds": "tag_feeds", "archives": "archives",
     "archive_size": "archive_size", "stylesheet": "stylesheet", "hub": "hub",
     "cache_dir": "cache_dir", "jobs": "jobs", "pages": "pages",
+    "image_proxy": "image_proxy", "referrer_policy": "referrer_policy",
 }  # fmt: skip
 
 

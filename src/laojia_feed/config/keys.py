@@ -17,6 +17,7 @@ from laojia_feed.config.values import (
     count,
     flag,
     id_style,
+    image_proxy,
     item_budget,
     jobs,
     language,
@@ -27,6 +28,8 @@ from laojia_feed.config.values import (
     parse_size,
     patterns,
     plain,
+    read_more,
+    referrer_policy,
     site_url,
     summary_length,
     timezone,
@@ -93,6 +96,11 @@ KEYS: Mapping[str, Key] = MappingProxyType(
         "asset_folders": Key("asset_folders", flag, "Hexo post_asset_folder: assets by the post"),
         "tags_folder": Key("tags_folder", tag_keys.parse_folder,
                            "Posts folder under the one tags name posts from (Hugo content/)"),
+        "referrer_policy": Key("referrer_policy", referrer_policy,
+                               'referrerpolicy of every body image ("" = as written)'),
+        "image_proxy": Key("image_proxy", image_proxy, "Image proxy URL template with {url}"),
+        "read_more": Key("read_more", read_more,
+                         "Link text after a cut body (default: by language)"),
     }
 )  # fmt: skip
 

@@ -49,6 +49,8 @@ _EXAMPLES: Mapping[str, str] = MappingProxyType(
         "cache_dir": '".laojia-feed-cache"',
         "jobs": "0",
         "template_tags": '"hexo"',
+        "image_proxy": '"https://img.example.org/?url={url}"',
+        "read_more": '"阅读全文"',
         "logo": '"https://blog.example.org/logo.png"',
         "webfeeds": "true",
         "comments": "true",

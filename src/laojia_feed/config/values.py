@@ -15,6 +15,7 @@ from laojia_feed.model import (
     OutputNames,
 )
 from laojia_feed.read import dates
+from laojia_feed.render.referrer import REFERRER_POLICIES
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMG]?i?B?)?\s*$", re.IGNORECASE)
 
@@ -190,3 +191,21 @@ def outputs(raw: object) -> OutputNames:
     if len(taken) != len(set(taken)):
         raise FieldError("two feeds would be written to the same file")
     return replace(OutputNames(), **names)
+
+
+def referrer_policy(raw: object) -> str:
+    if raw is False:
+        return ""
+    text = plain(raw).lower()
+    if text and text not in REFERRER_POLICIES:
+        raise FieldError(f'{text!r} is not a referrer policy like "no-referrer" ("" = as written)')
+    return text
+
+
+def image_proxy(raw: object) -> str | None:
+    text = plain(raw) if raw is not False else ""
+    return urls.check_template(text) if text else None
+
+
+def read_more(raw: object) -> str | None:
+    return plain(raw) or None

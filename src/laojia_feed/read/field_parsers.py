@@ -260,10 +260,14 @@ def parse_id(raw: object, ctx: Context, warn: Warn) -> str | None:
 
 
 def parse_image(raw: object, ctx: Context, warn: Warn) -> str | None:
-    """An image URL: absolute http(s), public host, proxy wrappers checked."""
+    """An image URL: absolute http(s), public host, proxy wrappers checked, then through the
+    site's image proxy (so every feed format carries the same URL)."""
     if raw is None or raw == "":
         return None
-    found = urls.check_image_url(raw, ctx.site.url, warn, unwrap_proxies=ctx.site.unwrap_proxies)
+    site = ctx.site
+    found = urls.check_image_url(
+        raw, site.url, warn, unwrap_proxies=site.unwrap_proxies, image_proxy=site.image_proxy
+    )
     if found is not None and len(found) > MAX_URL:
         warn(f"image URL is {len(found)} characters long (over {MAX_URL}); dropped")
         return None

@@ -4,9 +4,10 @@
 characters out, the depth guard (bodies nested more than
 :data:`~laojia_feed.render.depth.MAX_DEPTH` elements deep are published as their plain text
 in paragraphs, with a note), lazy-loaded images, the notes, one nh3 pass with absolute URLs
-(CORS proxies unwrapped on request), then a fixed point. :func:`render` turns an article's
-body (Markdown or HTML) into content, excerpt and summary, and keeps the item within the
-site's byte budget.
+(CORS proxies unwrapped on request, images through the site's image proxy and given its
+referrer policy), then a fixed point. :func:`render` turns an article's body (Markdown or
+HTML) into content, excerpt and summary, and keeps the item within the site's byte budget
+(a cut body ends with a link in the entry's language).
 """
 
 from __future__ import annotations
@@ -22,30 +23,46 @@ from laojia_feed.render.depth import MAX_DEPTH, too_deep
 from laojia_feed.render.lazyimages import fix_lazy_images
 from laojia_feed.render.markdown import markdown_to_html
 from laojia_feed.render.notes import inventory
-from laojia_feed.render.sanitize import clean, safe_link
+from laojia_feed.render.sanitize import Rules, clean, safe_link
 from laojia_feed.render.stable import stable
 from laojia_feed.render.summary import content_summary, html_to_text, summarize
 from laojia_feed.render.tagging import TagPlan, expand_body
 from laojia_feed.urls import join_url
 from laojia_feed.xmlchars import one_line, strip_forbidden
 
-__all__ = ["MORE_MARKER", "render", "sanitize"]
+__all__ = ["MORE_MARKER", "read_more_text", "render", "sanitize"]
 
 #: Hexo's excerpt separator ``<!-- more -->``, in any spacing or case.
 MORE_MARKER: re.Pattern[str] = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 
 
 def sanitize(
-    html: str, base_url: str, *, unwrap_proxies: bool = False, asset_folder: str | None = None
+    html: str,
+    base_url: str,
+    *,
+    unwrap_proxies: bool = False,
+    image_proxy: str | None = None,
+    referrer_policy: str = "",
+    asset_folder: str | None = None,
 ) -> tuple[str, tuple[str, ...]]:
     """Clean HTML with absolute URLs, and short notes on what was removed.
 
-    With ``unwrap_proxies``, CORS-proxy wrapped URLs become their (safe) inner URL. With
-    ``asset_folder`` (Hexo ``post_asset_folder``: the post's file name without extension),
-    a relative address into that folder (``name/x.png``) is resolved as ``x.png``: Hexo
-    publishes a post's assets under its permalink.
-    Sanitizing twice changes nothing. Never raises; a non-string gives ``""``.
+    With ``unwrap_proxies``, CORS-proxy wrapped URLs become their (safe) inner URL. Images
+    whose wrapper carries a URL that may not be published are removed. With an
+    ``image_proxy`` template (validated), image URLs go through it; a ``referrer_policy``
+    is set on every ``<img>``. With ``asset_folder`` (Hexo ``post_asset_folder``: the
+    post's file name without extension), a relative address into that folder
+    (``name/x.png``) is resolved as ``x.png``: Hexo publishes a post's assets under its
+    permalink. Sanitizing twice changes nothing. Never raises; a non-string gives ``""``.
     """
+    rules = Rules(unwrap_proxies, image_proxy, referrer_policy)
+    return _sanitize(html, base_url, rules, asset_folder)
+
+
+def _sanitize(
+    html: str, base_url: str, rules: Rules, folder: str | None = None
+) -> tuple[str, tuple[str, ...]]:
+    """:func:`sanitize` with the site's :class:`Rules` and the post's asset folder."""
     if not isinstance(html, str):
         return "", ()
     if not isinstance(base_url, str):
@@ -56,8 +73,7 @@ def sanitize(
         return _lines_as_paragraphs(html_to_text(html)), (note,)
     html = fix_lazy_images(html)
     notes = dict.fromkeys(inventory(html))
-    cleaned = clean(html, base_url, notes, unwrap_proxies, asset_folder)
-    cleaned = stable(cleaned, base_url, unwrap_proxies)
+    cleaned = stable(clean(html, base_url, notes, rules, folder), base_url, rules)
     return cleaned, tuple(notes)
 
 
@@ -75,11 +91,25 @@ def _paragraph(text: str) -> str:
     return f"<p>{html_lib.escape(text, quote=False)}</p>" if text else ""
 
 
-def _read_more(url: str) -> str:
+#: The link text after a cut body, by the entry's language (when the site sets none).
+_READ_MORE_ZH = "阅读全文"
+_READ_MORE = "Read more"
+
+
+def read_more_text(article: Article, site: Site) -> str:
+    """The site's ``read_more``, else 阅读全文 for a Chinese entry, else Read more."""
+    if site.read_more:
+        return site.read_more
+    language = article.language or site.language
+    return _READ_MORE_ZH if language.lower().startswith("zh") else _READ_MORE
+
+
+def _read_more(url: str, text: str) -> str:
     href = safe_link(join_url(url, url)) if isinstance(url, str) else None
     if href is None:
         return ""
-    return f'<p><a href="{html_lib.escape(href, quote=True)}">Read more</a></p>'
+    link = html_lib.escape(href, quote=True)
+    return f'<p><a href="{link}">{html_lib.escape(text, quote=False)}</a></p>'
 
 
 def _within_budget(candidates: Iterable[str], tail: str, budget: int) -> str:
@@ -105,14 +135,12 @@ def render(article: Article, site: Site, tags: TagPlan | None = None) -> Rendere
         source = source[: cut if cut > 0 else site.item_budget]
     markdown = article.body_format is BodyFormat.MARKDOWN
     body = markdown_to_html(source) if markdown else source
-    unwrap = site.unwrap_proxies
+    rules = Rules(site.unwrap_proxies, site.image_proxy, site.referrer_policy)
     folder = PurePosixPath(article.source_path).stem if site.asset_folders else None
-    content, notes = sanitize(body, article.url, unwrap_proxies=unwrap, asset_folder=folder)
+    content, notes = _sanitize(body, article.url, rules, folder)
     marker = MORE_MARKER.search(body)
     head = body[: marker.start()] if marker else ""
-    excerpt = (
-        sanitize(head, article.url, unwrap_proxies=unwrap, asset_folder=folder)[0] if marker else ""
-    )
+    excerpt = _sanitize(head, article.url, rules, folder)[0] if marker else ""
     excerpt_text = one_line(html_to_text(excerpt)) if excerpt else ""
     if article.summary:
         summary = one_line(strip_forbidden(article.summary)[0])
@@ -124,7 +152,7 @@ def render(article: Article, site: Site, tags: TagPlan | None = None) -> Rendere
     content_html = content if site.full_content else short
     size = max(len(content_html.encode("utf-8")), whole if oversized else 0)
     if size > site.item_budget:
-        tail = _read_more(article.url)
+        tail = _read_more(article.url, read_more_text(article, site))
         room = max(0, site.item_budget // 4 - len(tail))
         candidates = (short, _paragraph(summary), _paragraph(summarize(summary, room)))
         content_html = _within_budget(candidates, tail, site.item_budget) + tail

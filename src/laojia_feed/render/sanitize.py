@@ -3,8 +3,10 @@
 :func:`clean` is one pass of nh3 (ammonia, html5ever) with the allow-lists below; in the same
 pass ``href``/``src``/``poster`` are made absolute against the post's permalink
 (:func:`laojia_feed.urls.join_url`, which refuses every scheme but http, https and mailto),
-and CORS-proxy wrapped URLs are unwrapped on request. The output never holds a character
-XML forbids.
+and CORS-proxy wrapped URLs are unwrapped on request. What a site asks of a body's URLs and
+images (:class:`Rules`) rides along: images whose proxy wrapper carries a URL that may not be
+published are dropped, image URLs go through the site's image proxy, and every ``<img>``
+gets the site's ``referrerpolicy``. The output never holds a character XML forbids.
 
 ``link_rel`` is None: no ``rel`` is added or kept. ``target`` is not allowed, so
 ``noopener`` protects nothing, and feed readers apply their own link policy.
@@ -15,21 +17,33 @@ from __future__ import annotations
 import contextvars
 import functools
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 from urllib.parse import unquote
 
 import nh3
 
 from laojia_feed.model import FieldError
-from laojia_feed.urls import is_safe_public_url, join_url, normalize_url, proxy_inner_url
+from laojia_feed.render.referrer import REFERRER_POLICIES
+from laojia_feed.urls import (
+    is_safe_public_url,
+    join_url,
+    normalize_url,
+    proxy_inner_url,
+    through_proxy,
+    wrapped_problem,
+)
 from laojia_feed.xmlchars import strip_forbidden
 
 __all__ = [
     "ALLOWED_ATTRIBUTES",
+    "ALLOWED_ATTRIBUTE_VALUES",
     "ALLOWED_TAGS",
     "CLEAN_CONTENT_TAGS",
+    "PLAIN",
     "URL_SCHEMES",
     "VOID",
+    "Rules",
     "clean",
     "safe_link",
 ]
@@ -76,6 +90,19 @@ ALLOWED_ATTRIBUTES: Mapping[str, frozenset[str]] = MappingProxyType(
 #: The same, as the plain dict nh3 insists on.
 _NH3_ATTRIBUTES = dict(ALLOWED_ATTRIBUTES)
 
+#: Attributes kept only with one of a few values, per element (never also in
+#: :data:`ALLOWED_ATTRIBUTES`): ``<img referrerpolicy>`` with a W3C token (compared
+#: without case, written in lower case).
+ALLOWED_ATTRIBUTE_VALUES: Mapping[str, Mapping[str, frozenset[str]]] = MappingProxyType(
+    {"img": MappingProxyType({"referrerpolicy": REFERRER_POLICIES})}
+)
+
+#: The same, as the plain dicts and sets nh3 insists on.
+_NH3_ATTRIBUTE_VALUES = {
+    tag: {name: set(values) for name, values in allowed.items()}
+    for tag, allowed in ALLOWED_ATTRIBUTE_VALUES.items()
+}
+
 #: URL schemes allowed in href/src/poster (join_url enforces the same list).
 URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 
@@ -90,6 +117,29 @@ CLEAN_CONTENT_TAGS: frozenset[str] = frozenset(
 
 #: Attributes holding a URL that :func:`_resolver` resolves.
 _URL_ATTRIBUTES = frozenset({"href", "src", "poster"})
+
+#: URL attributes a reader's client fetches by itself: a proxy wrapper there is checked.
+_FETCHED = frozenset({"src", "poster"})
+
+#: The image URLs that go through the site's image proxy (links never do).
+_IMAGES = frozenset({("img", "src"), ("source", "src"), ("video", "poster")})
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """What the site asks of a body's URLs and images (from :class:`~laojia_feed.model.Site`)."""
+
+    #: Replace CORS-proxy wrapped URLs by their (safe) inner URL.
+    unwrap: bool = False
+    #: Image-proxy template holding ``{url}`` (validated at config load), or None.
+    image_proxy: str | None = None
+    #: ``referrerpolicy`` set on every ``<img>`` (one of :data:`REFERRER_POLICIES`), or
+    #: ``""``: images keep the (allowed) value they were written with.
+    referrer_policy: str = ""
+
+
+#: No unwrapping, no proxy, images as written.
+PLAIN = Rules()
 
 #: HTML elements that have no end tag (they never deepen the tree).
 VOID: frozenset[str] = frozenset(
@@ -153,22 +203,40 @@ def out_of_folder(value: str, folder: str) -> str:
     return rest if slash and rest and unquote(head) == folder else value
 
 
+def _fetched(url: str, element: str, attribute: str, rules: Rules) -> tuple[str | None, str]:
+    """A resolved src/poster URL as published: (URL, "") or, when a proxy wrapper carries
+    a URL that may not be published (:func:`wrapped_problem`), (None, why)."""
+    problem = wrapped_problem(url)
+    if problem is not None:
+        return None, problem
+    if rules.image_proxy is not None and (element, attribute) in _IMAGES:
+        return through_proxy(rules.image_proxy, url), ""
+    return url, ""
+
+
 def _resolver(
-    base_url: str, dropped: dict[str, None], unwrap: bool = False, folder: str | None = None
+    base_url: str, dropped: dict[str, None], rules: Rules = PLAIN, folder: str | None = None
 ) -> Callable[[str, str, str], str | None]:
     """The nh3 attribute filter: absolute URLs against ``base_url`` (addresses into the
     post's asset ``folder`` as if written inside it); notes what it drops."""
 
     def resolve(element: str, attribute: str, value: str) -> str | None:
         if attribute not in _URL_ATTRIBUTES:
-            return value
+            return value.lower() if attribute == "referrerpolicy" else value
         if attribute != "href" and not value.strip():
             return None  # an empty src would load the page itself
         if folder is not None:
             value = out_of_folder(value, folder)
-        url = _join(base_url, value, unwrap)
+        url = _join(base_url, value, rules.unwrap)
+        problem = ""
+        if url is not None and attribute in _FETCHED:
+            try:
+                url, problem = _fetched(url, element, attribute, rules)
+            except Exception:  # a raising filter must not reach nh3
+                url = None
         if url is None:
-            dropped[f"removed unsafe URL in <{element} {attribute}>"] = None
+            why = f": {problem}" if problem else ""
+            dropped[f"removed unsafe URL in <{element} {attribute}>{why}"] = None
         return url
 
     return resolve
@@ -186,8 +254,9 @@ def _current_filter(element: str, attribute: str, value: str) -> str | None:
 
 
 @functools.cache
-def _cleaner() -> nh3.Cleaner:
-    """One nh3 cleaner for every pass, so that its allow-lists are converted once.
+def _cleaner(referrer_policy: str = "") -> nh3.Cleaner:
+    """One nh3 cleaner for every pass (per referrer policy), so that its allow-lists are
+    converted once.
 
     ``nh3.clean(html, **options)`` builds an ammonia ``Builder`` from its options and
     cleans with it, which costs about as much again as the cleaning of a typical body.
@@ -195,11 +264,17 @@ def _cleaner() -> nh3.Cleaner:
     the filter it holds forwards to the one :func:`clean` set for the call (a context
     variable, so threads do not mix). Same options and same filter, same output: the
     tests compare both on generated and hostile HTML.
+
+    A ``referrer_policy`` is set on every ``<img>`` by ammonia itself
+    (``set_tag_attribute_values``: added where missing, replacing what was written).
     """
+    forced = {"img": {"referrerpolicy": referrer_policy}} if referrer_policy else None
     return nh3.Cleaner(
         tags=ALLOWED_TAGS,
         clean_content_tags=CLEAN_CONTENT_TAGS,
         attributes=_NH3_ATTRIBUTES,
+        tag_attribute_values=_NH3_ATTRIBUTE_VALUES,
+        set_tag_attribute_values=forced,
         attribute_filter=_current_filter,
         strip_comments=True,
         link_rel=None,
@@ -211,14 +286,14 @@ def clean(
     html: str,
     base_url: str,
     dropped: dict[str, None],
-    unwrap: bool = False,
+    rules: Rules = PLAIN,
     folder: str | None = None,
 ) -> str:
     """One nh3 pass over ``html``; what the URL filter drops is noted in ``dropped``
     (``folder``: the post's asset folder, see :func:`out_of_folder`)."""
-    token = _FILTER.set(_resolver(base_url, dropped, unwrap, folder))
+    token = _FILTER.set(_resolver(base_url, dropped, rules, folder))
     try:
-        cleaned = _cleaner().clean(html)
+        cleaned = _cleaner(rules.referrer_policy).clean(html)
     finally:
         _FILTER.reset(token)
     return strip_forbidden(cleaned)[0]

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from laojia_feed.render.sanitize import ALLOWED_TAGS, VOID, clean
+from laojia_feed.render.sanitize import ALLOWED_TAGS, PLAIN, VOID, Rules, clean
 
 __all__ = ["stable"]
 
@@ -162,7 +162,7 @@ def _reparses_the_same(html: str) -> bool:
     return stack == [""]
 
 
-def stable(cleaned: str, base_url: str, unwrap: bool = False) -> str:
+def stable(cleaned: str, base_url: str, rules: Rules = PLAIN) -> str:
     """``cleaned``, one :func:`~laojia_feed.render.sanitize.clean` pass, cleaned again until
     nothing changes (at most a few passes).
 
@@ -177,7 +177,7 @@ def stable(cleaned: str, base_url: str, unwrap: bool = False) -> str:
     if _reparses_the_same(cleaned):
         return cleaned
     for _ in range(_MAX_PASSES):
-        again = clean(cleaned, base_url, {}, unwrap)
+        again = clean(cleaned, base_url, {}, rules)
         if again == cleaned:
             break
         cleaned = again

@@ -15,16 +15,22 @@ from laojia_feed.urls.join import join_url as join_url
 from laojia_feed.urls.normalize import normalize_url as normalize_url
 from laojia_feed.urls.proxies import apply_proxy as apply_proxy
 from laojia_feed.urls.proxies import proxy_inner_url as proxy_inner_url
+from laojia_feed.urls.proxies import through_proxy as through_proxy
 from laojia_feed.urls.safety import check_image_url as check_image_url
+from laojia_feed.urls.safety import check_template as check_template
 from laojia_feed.urls.safety import is_safe_public_url as is_safe_public_url
+from laojia_feed.urls.safety import wrapped_problem as wrapped_problem
 
 __all__ = [
     "LINK_SCHEMES",
     "WEB_SCHEMES",
     "apply_proxy",
     "check_image_url",
+    "check_template",
     "is_safe_public_url",
     "join_url",
     "normalize_url",
     "proxy_inner_url",
+    "through_proxy",
+    "wrapped_problem",
 ]

@@ -5,7 +5,7 @@ A wrapper is any URL that carries an absolute URL in its query (``?http://…``,
 Whatever the carried value is (``javascript:``, ``data:``, ``file:``, another
 wrapper), :func:`inner_candidates` finds it, so that the safety check
 (:mod:`laojia_feed.urls.safety`) judges it. :func:`apply_proxy` puts a URL into an
-image-proxy template.
+image-proxy template; :func:`through_proxy` does so once (never twice).
 """
 
 from __future__ import annotations
@@ -121,3 +121,16 @@ def apply_proxy(template: str, url: str) -> str:
     if PLACEHOLDER not in template:
         raise FieldError(f"{show(template)} has no {PLACEHOLDER} placeholder for the image URL")
     return normalize_url(template.replace(PLACEHOLDER, quote(url, safe="")))
+
+
+def through_proxy(template: str, url: str) -> str:
+    """``url`` through the image proxy ``template`` (:func:`apply_proxy`), unless it already
+    goes through it: what a template gives is returned as it is, so applying twice changes
+    nothing (sanitizing twice must not wrap an image twice)."""
+    for inner in inner_candidates(url):
+        try:
+            if apply_proxy(template, inner) == url:
+                return url
+        except FieldError:
+            break
+    return apply_proxy(template, url)

@@ -3,8 +3,10 @@
 :func:`is_safe_public_url` refuses what readers must not be sent to: other schemes
 than http(s), credentials, hosts the public-address policy refuses
 (:func:`laojia_feed.net.addresses.host_problem`), and wrappers carrying such a URL
-(``https://cors.example/?javascript:…``), however deep. :func:`check_image_url`
-turns a thumbnail/headimg/cover value into a URL or None with a warning.
+(``https://cors.example/?javascript:…``), however deep; :func:`wrapped_problem` applies
+it to what a wrapper carries only. :func:`check_image_url` turns a thumbnail/headimg/cover
+value into a URL (through the site's image proxy, if any) or None with a warning.
+:func:`check_template` validates an image-proxy template.
 """
 
 from __future__ import annotations
@@ -14,7 +16,13 @@ from laojia_feed.net.addresses import host_problem
 from laojia_feed.urls.escapes import clean, show
 from laojia_feed.urls.join import WEB_SCHEMES, resolve
 from laojia_feed.urls.normalize import normalize_url, scheme_of
-from laojia_feed.urls.proxies import MAX_PROXY_DEPTH, inner_candidates, unwrap
+from laojia_feed.urls.proxies import (
+    MAX_PROXY_DEPTH,
+    apply_proxy,
+    inner_candidates,
+    through_proxy,
+    unwrap,
+)
 from laojia_feed.wording import describe_type
 
 
@@ -45,6 +53,11 @@ def _unsafe_reason(url: str, depth: int) -> str | None:
     problem = host_problem(host)
     if problem is not None:
         return f"{show(normalized)} {problem}"
+    return _carried_reason(normalized, depth)
+
+
+def _carried_reason(normalized: str, depth: int) -> str | None:
+    """Why a URL carried by the wrapper ``normalized`` cannot be published, or None."""
     for inner in inner_candidates(normalized):
         if depth >= MAX_PROXY_DEPTH:
             return f"{show(normalized)} wraps too many proxied URLs"
@@ -68,6 +81,30 @@ def is_safe_public_url(url: str) -> str | None:
     return _unsafe_reason(url, 0)
 
 
+def wrapped_problem(url: str) -> str | None:
+    """Why a URL that the proxy wrapper ``url`` (normalized, absolute) carries cannot be
+    published (:func:`is_safe_public_url`), or None; ``url`` itself is not judged.
+
+    For body images: ``https://cors.example/?http://127.0.0.1/a.jpg`` is refused, a
+    relative image of a site previewed on ``localhost`` is not.
+    """
+    return _carried_reason(url, 0)
+
+
+#: The image URL an image-proxy template is tried with at config load.
+_TEMPLATE_PROBE = "https://example.org/a.jpg"
+
+
+def check_template(raw: str) -> str:
+    """An image-proxy template, checked: it holds ``{url}`` and gives a URL that may be
+    published (:func:`is_safe_public_url`). Raises :class:`FieldError` saying why not."""
+    template = clean(raw)
+    reason = is_safe_public_url(apply_proxy(template, _TEMPLATE_PROBE))
+    if reason is not None:
+        raise FieldError(f"{show(template)} gives URLs that cannot be used: {reason}")
+    return template
+
+
 def _pick_text(raw: object, warn: Warn) -> str | None:
     """The string to use from a front-matter value: a string, or a list's first string."""
     if raw is None or isinstance(raw, str):
@@ -86,14 +123,20 @@ def _pick_text(raw: object, warn: Warn) -> str | None:
 
 
 def check_image_url(
-    raw: object, site_url: str, warn: Warn, *, unwrap_proxies: bool = False
+    raw: object,
+    site_url: str,
+    warn: Warn,
+    *,
+    unwrap_proxies: bool = False,
+    image_proxy: str | None = None,
 ) -> str | None:
     """Validate a thumbnail/headimg/cover value: a normalized absolute http(s) URL, or None.
 
     Relative values are resolved against ``site_url``. A value that cannot be
     published (see :func:`is_safe_public_url`) is dropped with a warning; an
     empty one is None silently. With ``unwrap_proxies`` the URL inside a
-    CORS-proxy wrapper is returned instead of the wrapper.
+    CORS-proxy wrapper is returned instead of the wrapper. With an ``image_proxy``
+    template (see :func:`check_template`) the URL, checked and unwrapped, goes through it.
     """
     try:
         text = _pick_text(raw, warn)
@@ -107,4 +150,11 @@ def check_image_url(
     if reason is not None:
         warn(f"{reason}; dropped")
         return None
-    return unwrap(url) if unwrap_proxies else url
+    url = unwrap(url) if unwrap_proxies else url
+    if image_proxy is None:
+        return url
+    try:
+        return through_proxy(image_proxy, url)
+    except FieldError as error:
+        warn(f"image_proxy: {error}; dropped")
+        return None
