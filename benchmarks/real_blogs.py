@@ -59,6 +59,9 @@ TEXT_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".html", ".htm"
 
 TIMEOUT = 600
 
+#: Jekyll folders not copied: the built site, styles, and layouts (posts render without).
+LEFT_OUT = frozenset({"_site", "_sass", "_layouts"})
+
 #: Categories compared as sets (feeds may order them differently).
 FIELDS = ("link", "id", "published", "offset", "title", "categories")
 
@@ -158,7 +161,7 @@ def build_hexo(root: Path, work: Path, tz: str, changes: list[str], every: bool)
     (site / "package.json").write_text(json.dumps(package), encoding="utf-8")
     done = run([str(modules / ".bin" / "hexo"), "generate", "--silent"], site, tz)
     if done.returncode != 0:
-        raise RuntimeError(f"hexo failed: {done.stderr[-2000:]}")
+        raise RuntimeError(f"hexo failed: {done.stderr[:1500]}")
     return site / "public"
 
 
@@ -170,9 +173,10 @@ def build_hugo(root: Path, work: Path, tz: str, changes: list[str], every: bool)
     if hugo is None:
         raise RuntimeError("hugo is not installed")
     site = work / "hugo"
-    for name in ("content", "layouts", "data", "archetypes", "i18n"):
+    copy_text_tree(root / "content", site / "content")
+    for name in ("layouts", "data", "archetypes", "i18n", "assets"):
         if (root / name).is_dir():
-            copy_text_tree(root / name, site / name)
+            shutil.copytree(root / name, site / name)
     config = next(name for name in HUGO_CONFIGS if (root / name).is_file())
     text = (root / config).read_text(encoding="utf-8-sig")
     kept = re.sub(r"(?im)^theme\s*[=:].*$", "", text)
@@ -180,8 +184,8 @@ def build_hugo(root: Path, work: Path, tz: str, changes: list[str], every: bool)
         kept = re.sub(r"(?im)^(\s*(?:rssLimit|limit)\s*[=:]\s*).*$", r"\g<1>-1", kept)
         changes.append("--all: RSS limit set to -1")
     (site / config).write_text(kept, encoding="utf-8")
-    changes.append(f"Hugo: theme removed from {config}; content/, layouts/, data/ copied "
-                   "(text files), themes/ and static/ left out")  # fmt: skip
+    changes.append(f"Hugo: theme removed from {config}; content/ (text files), layouts/, "
+                   "assets/, data/ copied, themes/ and static/ left out")  # fmt: skip
     out = work / "hugo-out"
     argv = [hugo, "--quiet", "--destination", str(out), "--themesDir", str(work / "no-themes")]
     for _attempt in range(60):
@@ -202,7 +206,7 @@ def build_hugo(root: Path, work: Path, tz: str, changes: list[str], every: bool)
                            "Hugo's embedded RSS template")  # fmt: skip
             continue
         break
-    raise RuntimeError(f"hugo failed: {(done.stderr + done.stdout)[-2000:]}")
+    raise RuntimeError(f"hugo failed: {(done.stderr + done.stdout)[:1500]}")
 
 
 def build_jekyll(root: Path, work: Path, tz: str, changes: list[str], every: bool) -> Path:
@@ -212,8 +216,9 @@ def build_jekyll(root: Path, work: Path, tz: str, changes: list[str], every: boo
     site = work / "jekyll"
     site.mkdir()
     for folder in sorted(root.iterdir()):
-        if folder.is_dir() and folder.name.startswith("_") and folder.name not in {"_site",
-                                                                                  "_sass"}:
+        if folder.name == "_includes":
+            shutil.copytree(folder, site / folder.name)
+        elif folder.is_dir() and folder.name.startswith("_") and folder.name not in LEFT_OUT:
             copy_text_tree(folder, site / folder.name)
     config = load_yaml(root / "_config.yml")
     plugins = [p for key in ("plugins", "gems") for p in config.pop(key, None) or []]
@@ -231,12 +236,12 @@ def build_jekyll(root: Path, work: Path, tz: str, changes: list[str], every: boo
         config["feed"] = {**(config.get("feed") or {}), "posts_limit": 100000}
         changes.append("--all: feed.posts_limit: 100000")
     (site / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
-    changes.append(f"Jekyll: plugins {plugins} -> {config['plugins']}, theme removed; the "
-                   f"_* folders copied (text files){'; its own feed.xml template' if own else ''}")
+    changes.append(f"Jekyll: plugins {plugins} -> {config['plugins']}, theme and _layouts "
+                   f"left out; _includes and the other _* folders (text files) copied{'; its own feed.xml template' if own else ''}")
     out = work / "jekyll-out"
     done = run([jekyll, "build", "--quiet", "-s", str(site), "-d", str(out)], site, tz)
     if done.returncode != 0:
-        raise RuntimeError(f"jekyll failed: {(done.stderr + done.stdout)[-2000:]}")
+        raise RuntimeError(f"jekyll failed: {(done.stderr + done.stdout)[:1500]}")
     return out
 
 

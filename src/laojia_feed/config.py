@@ -114,8 +114,8 @@ def _jobs(raw: object) -> int | None:
 
 def _id_style(raw: object) -> str:
     text = _nonempty(raw)
-    if text not in {"permalink", "jekyll"}:
-        raise FieldError(f'expected "permalink" or "jekyll", got {text!r}')
+    if text not in {"permalink", "jekyll", "url"}:
+        raise FieldError(f'expected "permalink", "jekyll" or "url", got {text!r}')
     return text
 
 
@@ -244,7 +244,7 @@ KEYS: Mapping[str, Key] = MappingProxyType(
         "stylesheet": Key("stylesheet", _text, 'XSL stylesheet href; "default" ships feed.xsl'),
         "cache_dir": Key("cache_dir", _cache_dir, "Incremental build cache folder (opt-in)"),
         "jobs": Key("jobs", _jobs, "Processes for reading posts (0 = automatic, 1 = one)"),
-        "id_style": Key("id_style", _id_style, 'Entry ids: "permalink" or "jekyll"'),
+        "id_style": Key("id_style", _id_style, 'Entry ids: "permalink", "jekyll" or "url"'),
         "outputs": Key("outputs", _outputs, "Feed file names; \"\" disables one"),
     }
 )  # fmt: skip

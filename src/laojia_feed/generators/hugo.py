@@ -163,7 +163,7 @@ def path_segments(text: str, *, urlize: bool = False) -> tuple[str, ...]:
         if urlize and char == "+":
             kept, hyphen = False, True
         if kept:
-            if hyphen and out and out[-1] != "-":
+            if hyphen and out and out[-1] != "-" and char != "-":
                 out.append("-")
             hyphen = False
             out.append(char)
@@ -178,7 +178,15 @@ def hugo_settings(config: Mapping[str, object], file_name: str = "hugo.toml") ->
     lower = _lower_keys(config)
     params = _lower_keys(lower.get("params"))
     settings = Settings(file_name)
-    settings.set("outputs", {"rss": "index.xml", "atom": "", "json": ""}, "Hugo's home RSS")
+    rss_base = scalar(
+        _lower_keys(_lower_keys(lower.get("outputformats")).get("rss")).get("basename")
+    )
+    if rss_base:
+        outputs = {"rss": f"{rss_base.strip('/')}.xml", "atom": "", "json": ""}
+        settings.read("outputs", outputs, "outputFormats.RSS.baseName")
+    else:
+        settings.set("outputs", {"rss": "index.xml", "atom": "", "json": ""}, "Hugo's home RSS")
+    settings.set("id_style", "url", "Hugo's RSS guid (the page URL, never a front-matter id)")
     settings.text("title", lower.get("title"), "title")
     base = scalar(lower.get("baseurl"))
     if base:
