@@ -12,9 +12,18 @@ from pathlib import Path
 
 import pytest
 
+from laojia_feed import config
 from laojia_feed.generators import detect
 from laojia_feed.read import permalinks
-from test_generator_defaults import hexo_site, hugo_site, jekyll_site, ours, post, same_entries
+from test_generator_defaults import (
+    hexo_site,
+    hugo_site,
+    jekyll_site,
+    ours,
+    post,
+    same_entries,
+    write,
+)
 
 pytestmark = pytest.mark.generators
 
@@ -113,3 +122,51 @@ def test_hugo_paths_keep_hyphens_as_hugo_does(tmp_path: Path, permalink: str) ->
 def test_hugo_urlize_and_file_path(text: str, urlized: str, path: str) -> None:
     assert permalinks.hugo_urlize(text) == urlized
     assert permalinks.hugo_file_path(text) == path
+
+
+#: A Jekyll site's own Atom template without jekyll-feed (as on a real Chinese blog):
+#: ids from ``post.id``, a loop limit, an author block from ``site.owner``.
+OWN_ATOM = """\
+---
+layout: none
+---
+<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
+<title type="text">{{ site.title }}</title>
+<link rel="alternate" type="text/html" href="{{ site.url }}" />
+<updated>{{ site.time | date_to_xmlschema }}</updated>
+<id>{{ site.url }}/</id>
+{% for post in site.posts limit:2 %}
+<entry>
+  <title type="html"><![CDATA[{{ post.title }}]]></title>
+  <link rel="alternate" type="text/html" href="{{ site.url }}{{ post.url }}" />
+  <id>{{ site.url }}{{ post.id }}</id>
+  <published>{{ post.date | date_to_xmlschema }}</published>
+  <updated>{{ post.date | date_to_xmlschema }}</updated>
+  <content type="html">{{ post.content | xml_escape }}</content>
+</entry>
+{% endfor %}
+</feed>
+"""
+
+
+def test_jekyll_own_template_ids_and_limit_are_read_from_the_template(tmp_path: Path) -> None:
+    site_files = {
+        "_config.yml": "title: t\nurl: https://q.example.org\ntimezone: Asia/Shanghai\n"
+        "permalink: /:categories/:title/\n",
+        "feed.xml": OWN_ATOM,
+        **{
+            f"_posts/2022-01-0{n}-p{n}.md": post(f"第{n}篇", categories="前端") for n in range(1, 4)
+        },
+    }
+    fresh = write(tmp_path / "fresh", site_files)
+    root = jekyll_site(tmp_path, site_files, "UTC")
+    (root / "_site/feed.xml").rename(tmp_path / "theirs.xml")  # as before any build
+    out = tmp_path / "ours"
+
+    conf = ours(root, out)
+
+    assert (conf.site.id_style, conf.site.limit) == ("jekyll", 2)
+    assert same_entries(tmp_path / "theirs.xml", out / "feed.xml", ids=True) == 2
+    unbuilt = config.configure_run(fresh, None, {})
+    assert unbuilt.ok and unbuilt.site.id_style == "jekyll", unbuilt.diagnostics
