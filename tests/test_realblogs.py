@@ -170,3 +170,26 @@ def test_jekyll_own_template_ids_and_limit_are_read_from_the_template(tmp_path: 
     assert same_entries(tmp_path / "theirs.xml", out / "feed.xml", ids=True) == 2
     unbuilt = config.configure_run(fresh, None, {})
     assert unbuilt.ok and unbuilt.site.id_style == "jekyll", unbuilt.diagnostics
+
+
+#: A site's own home RSS template (as on a real Hugo blog): the 2 newest posts.
+OWN_RSS = """\
+<rss version="2.0"><channel><title>{{ site.Title }}</title><link>{{ .Permalink }}</link>
+{{ range first 2 (where site.RegularPages "Type" "posts") }}<item><title>{{ .Title }}</title>
+<link>{{ .Permalink }}</link><guid>{{ .Permalink }}</guid>
+<pubDate>{{ .Date.Format "Mon, 02 Jan 2006 15:04:05 -0700" }}</pubDate></item>{{ end }}
+</channel></rss>
+"""
+
+
+def test_hugo_own_rss_template_fixes_the_feed_length(tmp_path: Path) -> None:
+    pages = {f"content/posts/p{n}.md": post(f"P{n}", f"2022-02-0{n}T08:00:00") for n in (1, 2, 3)}
+    root = hugo_site(tmp_path, HUGO, {"layouts/rss.xml": OWN_RSS, **pages}, "UTC")
+    out = tmp_path / "ours"
+
+    ours(root, out)
+
+    assert same_entries(tmp_path / "hugo-out/index.xml", out / "index.xml") == 2
+    project = detect.detect_site(root)
+    assert project is not None
+    assert project.sources["limit"] == "layouts/rss.xml: range first 2"
