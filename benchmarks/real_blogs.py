@@ -30,13 +30,14 @@ import argparse
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,8 @@ def published(entry: Any) -> datetime | None:
     raw = entry.get("published") or entry.get("updated")
     if not raw:
         return None
+    if re.search(r"\b0001\b", raw):  # Hugo's zero date; email.utils would read 2001
+        return datetime(1, 1, 1, tzinfo=UTC)
     try:
         return datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
