@@ -130,6 +130,10 @@ def build_hugo(site_: SiteProject, work: Path, tz: str, changes: list[str], ever
     if every and re.search(r"(?im)^\s*(rssLimit|limit)\s*[=:]", kept):
         kept = re.sub(r"(?im)^(\s*(?:rssLimit|limit)\s*[=:]\s*).*$", r"\g<1>-1", kept)
         changes.append("--all: RSS limit set to -1")
+    for template in (site / "layouts").rglob("*rss*.xml") if every else ():
+        text_ = template.read_text(encoding="utf-8")
+        template.write_text(re.sub(r"range\s+first\s+\d+\s+", "range ", text_), "utf-8")
+        changes.append(f"--all: 'range first N' removed from {template.relative_to(site)}")
     (site / config).parent.mkdir(parents=True, exist_ok=True)
     (site / config).write_text(kept, encoding="utf-8")
     changes.append(

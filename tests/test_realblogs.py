@@ -193,3 +193,17 @@ def test_hugo_own_rss_template_fixes_the_feed_length(tmp_path: Path) -> None:
     project = detect.detect_site(root)
     assert project is not None
     assert project.sources["limit"] == "layouts/rss.xml: range first 2"
+
+
+def test_hugo_front_matter_url_without_extension_is_a_folder(tmp_path: Path) -> None:
+    pages = {
+        "content/posts/a.md": post("A", "2022-02-01T08:00:00", url="/2015/10/23/livecoding"),
+        "content/posts/b.md": post("B", "2022-02-02T08:00:00", url="/b/page.html"),
+        "content/posts/c.md": post("C", "2022-02-03T08:00:00", url="/c/"),
+    }
+    root = hugo_site(tmp_path, HUGO, pages, "UTC")
+    out = tmp_path / "ours"
+
+    ours(root, out)
+
+    assert same_entries(tmp_path / "hugo-out/index.xml", out / "index.xml", ids=True) == 3
