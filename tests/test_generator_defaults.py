@@ -271,9 +271,13 @@ def test_jekyll_own_feed_template_keeps_format_and_ids(tmp_path: Path) -> None:
         "_posts/2022-01-02-b.md": post("B"),
     }
     root = write(tmp_path / "fresh", site_files)
-    unbuilt = config.configure_run(root, None, {})
-    assert [d.field for d in unbuilt.diagnostics if not unbuilt.ok] == ["id_style"]
-    assert "_site/feed.xml" in str(unbuilt.diagnostics[0])
+    unbuilt = config.configure_run(root, None, {})  # the template's guid says: the post URL
+    assert unbuilt.ok and unbuilt.site.id_style == "permalink", unbuilt.diagnostics
+    custom = RSS_TEMPLATE.replace("<guid>{{ post.url", "<guid>{{ post.uuid")
+    write(root, {"feed.xml": custom})
+    unknown = config.configure_run(root, None, {})
+    assert [d.field for d in unknown.diagnostics if not unknown.ok] == ["id_style"]
+    assert "_site/feed.xml" in str(unknown.diagnostics[0])
 
     root = jekyll_site(tmp_path, site_files, "UTC")
     published = (root / "_site/feed.xml").read_bytes()

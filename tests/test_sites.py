@@ -106,6 +106,7 @@ def test_hexo_site_is_recognised_and_its_config_mapped(tmp_path: Path) -> None:
         "url": "http://example.com/blog/",
         "permalink": ":year/:month/:day/:path/",
         "outputs": {"atom": "atom.xml", "rss": "rss2.xml", "json": ""},
+        "id_style": "url",
         "limit": 0,
         "full_content": False,
         "summary_length": 140,
@@ -129,6 +130,7 @@ def test_hexo_defaults_when_config_is_empty(tmp_path: Path) -> None:
         "permalink": ":year/:month/:day/:path/",
         "outputs": {"atom": "atom.xml", "rss": "", "json": ""},
         "limit": 20,
+        "id_style": "url",
     }
     assert project.sources["timezone"] == f"the build machine's TZ={MACHINE_TZ}"
     assert project.sources["limit"] == "hexo-generator-feed's default"
@@ -168,6 +170,7 @@ def test_hexo_feed_block(tmp_path: Path, feed: str, expected: dict[str, object])
     settings = mapped(project.settings)
     assert settings.pop("url") == "https://x.org/"
     settings.pop("permalink")
+    assert settings.pop("id_style") == "url"  # hexo-generator-feed's ids: the post URL
     assert settings.pop("timezone") == MACHINE_TZ
     outputs = expected.pop("outputs")
     assert isinstance(outputs, dict)
@@ -257,6 +260,7 @@ def test_hugo_toml_site(tmp_path: Path) -> None:
         "limit": 15,
         "permalink": ":year/:month/:hugo_slug/",
         "outputs": {"rss": "index.xml", "atom": "", "json": ""},
+        "id_style": "url",
     }
     site = applied(project)
     assert site.author == Author("张三", "zhang@example.org")
@@ -278,6 +282,7 @@ def test_hugo_yaml_site_with_old_spellings(tmp_path: Path) -> None:
         "permalink": ":section/:year/:hugo_filename/",
         "timezone": "UTC",
         "outputs": {"rss": "index.xml", "atom": "", "json": ""},
+        "id_style": "url",
     }
     assert applied(project).limit is None
 
@@ -533,6 +538,7 @@ def test_wrong_types_in_config_are_left_to_config_apply(tmp_path: Path) -> None:
         "permalink": ":year/:month/:day/:path/",
         "outputs": {"atom": "atom.xml", "rss": "", "json": ""},
         "limit": 20,
+        "id_style": "url",
     }
     _site, problems = config.apply(Site(), project.settings, "_config.yml")
     assert {p.field for p in problems} == {"url", "timezone"}

@@ -77,7 +77,7 @@ KEYS: Mapping[str, Key] = MappingProxyType(
         "stylesheet": Key("stylesheet", plain, 'XSL stylesheet href; "default" ships feed.xsl'),
         "cache_dir": Key("cache_dir", cache_dir, "Incremental build cache folder (opt-in)"),
         "jobs": Key("jobs", jobs, "Processes for reading posts (0 = automatic, 1 = one)"),
-        "id_style": Key("id_style", id_style, 'Entry ids: "permalink" or "jekyll"'),
+        "id_style": Key("id_style", id_style, 'Entry ids: "permalink", "jekyll" or "url"'),
         "outputs": Key("outputs", outputs, "Feed file names; \"\" disables one"),
         "pages": Key("pages", flag, "HTML pages for people: feed.html by each feed, feeds.html"),
         "logo": Key("logo", optional_url, "Feed logo URL (Atom logo, RSS image)"),

@@ -103,8 +103,8 @@ def jobs(raw: object) -> int | None:
 
 def id_style(raw: object) -> str:
     text = nonempty(raw)
-    if text not in {"permalink", "jekyll"}:
-        raise FieldError(f'expected "permalink" or "jekyll", got {text!r}')
+    if text not in {"permalink", "jekyll", "url"}:
+        raise FieldError(f'expected "permalink", "jekyll" or "url", got {text!r}')
     return text
 
 

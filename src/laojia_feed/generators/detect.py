@@ -83,6 +83,7 @@ def _hugo(root: Path, config_file: Path) -> SiteProject:
     config = read_config(config_file)
     name = config_file.relative_to(root).as_posix()
     settings = hugo.hugo_settings(config, name)
+    hugo.own_rss(settings, root, config)
     layout = hugo.hugo_layout(config, root / "content")
     configured = layout.permalink != hugo.HUGO_DEFAULT_PERMALINK
     settings.set("permalink", layout.permalink, f"{name}: permalinks" if configured else

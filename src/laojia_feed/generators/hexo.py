@@ -127,4 +127,5 @@ def hexo_settings(config: Mapping[str, object], file_name: str = "_config.yml") 
         settings.set("permalink", pattern, "Hexo's default")
     _feed(settings, mapping(config.get("feed")))
     tag_settings(settings, "hexo", config)
+    settings.set("id_style", "url", f"{_PLUGIN}'s ids (the post URL, never a front-matter id)")
     return settings

@@ -10,6 +10,7 @@ UTC for dates without an offset, every page in the feed.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -59,6 +60,16 @@ _PAGE_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm"})
 _KEPT = frozenset("./\\_#+~-@")
 
 _HEX = frozenset("0123456789abcdefABCDEF")
+
+#: A site's or theme's own home RSS template, in Hugo's lookup order.
+_RSS_TEMPLATES = tuple(
+    f"{folder}{name}"
+    for folder in ("", "_default/")
+    for name in ("index.rss.xml", "home.rss.xml", "rss.xml", "list.rss.xml")
+)
+
+#: The item loop of an RSS template with a fixed count: ``range first 15 (...)``.
+_RANGE_FIRST = re.compile(r"\{\{-?\s*range\s+first\s+(\d+)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +175,7 @@ def path_segments(text: str, *, urlize: bool = False) -> tuple[str, ...]:
         if urlize and char == "+":
             kept, hyphen = False, True
         if kept:
-            if hyphen and out and out[-1] != "-":
+            if hyphen and out and out[-1] != "-" and char != "-":
                 out.append("-")
             hyphen = False
             out.append(char)
@@ -179,7 +190,15 @@ def hugo_settings(config: Mapping[str, object], file_name: str = "hugo.toml") ->
     lower = _lower_keys(config)
     params = _lower_keys(lower.get("params"))
     settings = Settings(file_name)
-    settings.set("outputs", {"rss": "index.xml", "atom": "", "json": ""}, "Hugo's home RSS")
+    rss_base = scalar(
+        _lower_keys(_lower_keys(lower.get("outputformats")).get("rss")).get("basename")
+    )
+    if rss_base:
+        outputs = {"rss": f"{rss_base.strip('/')}.xml", "atom": "", "json": ""}
+        settings.read("outputs", outputs, "outputFormats.RSS.baseName")
+    else:
+        settings.set("outputs", {"rss": "index.xml", "atom": "", "json": ""}, "Hugo's home RSS")
+    settings.set("id_style", "url", "Hugo's RSS guid (the page URL, never a front-matter id)")
     settings.text("title", lower.get("title"), "title")
     base = scalar(lower.get("baseurl"))
     if base:
@@ -202,3 +221,28 @@ def hugo_settings(config: Mapping[str, object], file_name: str = "hugo.toml") ->
     settings.default("limit", 0, "Hugo's default (every page)")
     tag_settings(settings, "hugo", config)
     return settings
+
+
+def own_rss_template(root: Path, config: Mapping[str, object]) -> Path | None:
+    """The site's (else its theme's) own home RSS template, which replaces Hugo's."""
+    theme = scalar(_lower_keys(config).get("theme"))
+    layouts = [root / "layouts"] + ([root / "themes" / theme / "layouts"] if theme else [])
+    for folder in layouts:
+        for name in _RSS_TEMPLATES:
+            if (folder / name).is_file():
+                return folder / name
+    return None
+
+
+def own_rss(settings: Settings, root: Path, config: Mapping[str, object]) -> None:
+    """The feed length a site's own RSS template fixes (``range first N``), if it does."""
+    template = own_rss_template(root, config)
+    if template is None:
+        return
+    try:
+        found = _RANGE_FIRST.search(template.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return
+    if found:
+        name = template.relative_to(root).as_posix()
+        settings.set("limit", int(found.group(1)), f"{name}: range first {found.group(1)}")

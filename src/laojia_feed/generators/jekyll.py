@@ -63,6 +63,14 @@ _PLUGIN = "jekyll-feed"
 #: The root element of a feed template or file: ``<rss`` or ``<feed``.
 _ROOT = re.compile(r"<(rss|feed)[\s>]")
 
+#: An entry id in a Liquid template: ``{{ site.url }}{{ post.id }}``, ``{{ post.url }}``.
+_TEMPLATE_ID = re.compile(
+    r"<(?:guid|id)(?:\s[^>]*)?>[^<]*?\{\{[^}]*?\bpost\.(id|url)\b[^}]*\}\}[^<]*</(?:guid|id)>"
+)
+
+#: The post loop of a Liquid feed template, with its limit.
+_TEMPLATE_LIMIT = re.compile(r"\{%-?\s*for\s+\w+\s+in\s+site\.posts\b[^%]*?\blimit\s*:\s*(\d+)")
+
 _ID = re.compile(r"<(?:guid|id)(?:\s[^>]*)?>\s*([^<\s]+)\s*</(?:guid|id)>")
 _LINK = re.compile(r"<link>\s*([^<\s]+)\s*</link>|<link\b[^>]*?href=\"([^\"]+)\"")
 
@@ -104,20 +112,40 @@ def published_id_style(feed_file: Path) -> str | None:
     return styles.pop() if len(styles) == 1 else None
 
 
+def template_id_style(text: str) -> str | None:
+    """``jekyll`` or ``permalink``: what a Liquid feed template puts in its entry ids
+    (``post.id`` or ``post.url``), or None when it writes something else."""
+    found = {m.group(1) for m in _TEMPLATE_ID.finditer(text)}
+    styles = {"id": "jekyll", "url": "permalink"}
+    return styles[found.pop()] if len(found) == 1 else None
+
+
+def template_limit(text: str) -> int:
+    """The ``limit`` of the template's ``for post in site.posts`` loop (0: every post)."""
+    found = _TEMPLATE_LIMIT.search(text)
+    return int(found.group(1)) if found else 0
+
+
 def own_feed(settings: Settings, root: Path) -> str | None:
     """Settings for a site's own ``feed.xml`` template; a problem text when ids are unknown."""
     template = root / "feed.xml"
     try:
-        kind = _feed_format(template.read_text(encoding="utf-8", errors="replace"))
+        text = template.read_text(encoding="utf-8", errors="replace")
     except OSError:
-        kind = None
+        text = ""
+    kind = _feed_format(text)
     if kind is None:
         return None
     outputs = {"rss": "", "atom": "", "json": ""} | {kind: "feed.xml"}
     settings.set("outputs", outputs, f"the site's own feed.xml template ({kind})")
+    settings.set("limit", template_limit(text), "the site's own feed.xml template (its loop)")
     style = published_id_style(root / "_site" / "feed.xml")
     if style is not None:
         settings.set("id_style", style, "the ids of the published _site/feed.xml")
+        return None
+    style = template_id_style(text)
+    if style is not None:
+        settings.set("id_style", style, "the entry ids of the site's own feed.xml template")
         return None
     return (
         "the site writes its own feed.xml (no jekyll-feed) and _site/feed.xml does not show "

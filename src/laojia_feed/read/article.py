@@ -204,9 +204,12 @@ def stable_id(
 ) -> str:
     """The entry id: an explicit http(s)/tag/urn URI as is, other explicit ids as a tag URI
     (``/`` escaped, so no dot segments), else the URL — or, in the ``jekyll`` style,
-    jekyll-feed's id (the URL's folder plus the slug), so a site moving from jekyll-feed
-    does not show every post again to its subscribers."""
-    if explicit is None and style == "jekyll":
+    jekyll-feed's id (the URL's folder plus the slug), and in the ``url`` style the URL
+    (Hexo's and Hugo's feeds): those generators ignore a front-matter ``id``, so a site
+    moving from them does not show every post again to its subscribers."""
+    if style == "url":
+        return url
+    if style == "jekyll":
         parts = urlsplit(url)
         folder = posixpath.dirname(parts.path.rstrip("/"))
         path = f"{folder.rstrip('/')}/{quote(slug, safe='')}"

@@ -7,6 +7,8 @@ from its field table.
 
 from __future__ import annotations
 
+import posixpath
+
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -239,6 +241,8 @@ def parse_permalink(raw: object, ctx: Context, warn: Warn) -> str | None:
     if text.startswith("/") and not text.startswith("//"):
         # Hexo, Hugo and Jekyll all put /path under the site's own path (url + root)
         text = text.lstrip("/")
+        if ":hugo_" in ctx.site.permalink and "." not in posixpath.basename(text) and text:
+            text = text.rstrip("/") + "/"  # Hugo serves url: /a/b as the folder /a/b/
     joined = urls.join_url(ctx.site.url, text)
     if joined is None or not joined.startswith(("http://", "https://")):
         warn(f"{text!r} is not an http(s) URL or path; using the site's permalink pattern")

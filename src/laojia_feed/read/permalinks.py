@@ -72,18 +72,34 @@ def hexo_slugize(text: str, *, lower: bool = False) -> str:
     return slug.lower() if lower else slug
 
 
+def _hugo_kept(char: str, extra: str) -> bool:
+    return char.isalnum() or char in extra or unicodedata.category(char).startswith("M")
+
+
 def hugo_urlize(text: str) -> str:
-    """Hugo's ``urlize`` for one segment: letters, marks, digits and ``._~@#-`` kept,
-    white space and ``+`` → ``-`` (never two in a row, none at the ends), the rest dropped,
-    lower-cased (Hugo's default, ``disablePathToLower = false``)."""
+    """Hugo's ``urlize`` for one segment: letters, marks, digits and ``._~@#-`` kept (a
+    ``-`` as written, also at the ends), a run of white space or ``+`` → one ``-`` between
+    kept characters (none where a ``-`` already is), the rest dropped, lower-cased (Hugo's
+    default, ``disablePathToLower = false``): ``"x - y"`` → ``x-y``, ``"C++"`` → ``c``."""
     out: list[str] = []
-    for char in text.strip():
-        if char.isspace() or char == "+":
-            if out and out[-1] != "-":
+    pending = False
+    for char in text:
+        if _hugo_kept(char, "._~@#-"):
+            if pending and out[-1] != "-" and char != "-":
                 out.append("-")
-        elif char.isalnum() or char in "._~@#-" or unicodedata.category(char).startswith("M"):
+            pending = False
             out.append(char)
-    return "".join(out).strip("-").lower()
+        elif char.isspace() or char == "+":
+            pending = bool(out)
+    return "".join(out).lower()
+
+
+def hugo_file_path(text: str) -> str:
+    """A file name in Hugo's page path where no permalink applies: each white-space
+    character → ``-``, letters, marks, digits and ``._~@#+-`` kept, the rest dropped,
+    lower-cased (``"a - b"`` → ``a---b``, ``"x+y"`` → ``x+y``)."""
+    kept = ("-" if char.isspace() else char for char in text.strip())
+    return "".join(char for char in kept if _hugo_kept(char, "._~@#+-")).lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,12 +188,14 @@ def _folders(facts: PostFacts) -> tuple[str, ...]:
     return parts[:-1] if path.stem == "index" else parts
 
 
-def _hugo_name(facts: PostFacts, *, bundle: bool) -> str:
-    """Hugo's file name token: the base name, or the folder of a page bundle."""
+def _hugo_name(facts: PostFacts, *, bundle: bool, urlize: bool = True) -> str:
+    """Hugo's file name token: the base name, or the folder of a page bundle (urlized
+    in a permalink, else as in Hugo's default page path)."""
     path = PurePosixPath(facts.relpath)
+    clean = hugo_urlize if urlize else hugo_file_path
     if bundle and path.stem in {"index", "_index"} and path.parent.name:
-        return hugo_urlize(path.parent.name)
-    return hugo_urlize(path.stem)
+        return clean(path.parent.name)
+    return clean(path.stem)
 
 
 def _hugo_title(facts: PostFacts) -> TokenValue:
@@ -193,7 +211,8 @@ def _hugo_slug(facts: PostFacts) -> TokenValue:
 
 def _hugo_slug_or_name(facts: PostFacts, *, bundle: bool, urlize: bool = True) -> TokenValue:
     slug = _text(facts.meta.get("slug"))
-    return (path_segments(slug, urlize=urlize) if slug else ()) or _hugo_name(facts, bundle=bundle)
+    named = _hugo_name(facts, bundle=bundle, urlize=urlize)
+    return (path_segments(slug, urlize=urlize) if slug else ()) or named
 
 
 #: Token → its value for a post. Dates are the site's local date.
