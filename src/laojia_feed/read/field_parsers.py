@@ -8,7 +8,6 @@ from its field table.
 from __future__ import annotations
 
 import posixpath
-
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
