@@ -31,6 +31,8 @@ from laojia_feed.model import PLACEHOLDER_SITE_URL
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 FEED_NAMES = {"rss.xml", "atom.xml", "feed.json"}
+#: What the example blog's config writes besides the feeds: the pages for people.
+PAGE_NAMES = {"feed.html", "feeds.html"}
 SEED = "seed-post.md"
 SEED_URL = "https://laojia.example.org/2021/12/09/seed-post/"
 SEED_INSTANT = datetime(2021, 12, 9, 3, 10, 27, tzinfo=UTC)
@@ -275,7 +277,7 @@ def test_library_build_writes_only_the_feeds(example: Path, sandbox: dict[str, P
     for now in (LATER, MUCH_LATER):  # the second build replaces nothing: same bytes
         result = laojia_feed.build(example / "posts", out, example_site(example), now=now)
         assert result.ok
-        assert {p.name for p in out.iterdir()} == FEED_NAMES
+        assert {p.name for p in out.iterdir()} == FEED_NAMES | PAGE_NAMES
     assert fingerprint(example) == before
 
 
@@ -289,7 +291,7 @@ def test_cli_build_writes_only_the_feeds(example: Path, sandbox: dict[str, Path]
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
-    assert {p.name for p in out.iterdir()} == FEED_NAMES
+    assert {p.name for p in out.iterdir()} == FEED_NAMES | PAGE_NAMES
     check_feeds(read_feeds(out))
     assert fingerprint(example) == before
 
@@ -298,5 +300,5 @@ def test_build_into_a_new_nested_output_folder(example: Path, sandbox: dict[str,
     out = example.parent / "site" / "public" / "feeds"
     result = laojia_feed.build(example / "posts", out, example_site(example), now=LATER)
     assert result.ok, result.all_diagnostics
-    assert {p.name for p in out.iterdir()} == FEED_NAMES
+    assert {p.name for p in out.iterdir()} == FEED_NAMES | PAGE_NAMES
     assert [f.items for f in result.feeds] == [5, 5, 5]

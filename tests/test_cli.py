@@ -43,12 +43,15 @@ def posts(tmp_path: Path) -> Path:
     return folder
 
 
-def test_build_examples_writes_three_valid_feeds(tmp_path: Path) -> None:
+def test_build_examples_writes_three_valid_feeds_and_their_pages(tmp_path: Path) -> None:
     shutil.copytree(EXAMPLES, tmp_path / "examples")
     out = tmp_path / "public"
     result = run("build", str(tmp_path / "examples/posts"), "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["atom.xml", "feed.json", "rss.xml"]
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["atom.xml", "feed.html", "feed.json", "feeds.html", "rss.xml"]
+    page = (out / "feed.html").read_text(encoding="utf-8")
+    assert "https://laojia.example.org/rss.xml" in page and "2021年12月9日" in page
     rss = parse_rss((out / "rss.xml").read_bytes())
     atom = parse_atom((out / "atom.xml").read_bytes())
     feed = parse_json((out / "feed.json").read_bytes())

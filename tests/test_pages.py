@@ -139,6 +139,7 @@ def test_a_feed_page_has_everything_a_visitor_needs() -> None:
     assert [a.get("href") for a in root.xpath("//h3/a")] == [f"{BASE}p0/", f"{BASE}p1/"]
     (cover,) = root.iter("img")
     assert cover.get("src") == BASE + "cover.png" and cover.get("alt") == ""
+    assert cover.get("referrerpolicy") == "no-referrer"  # loads from hotlink-protected hosts
     assert texts(root, "//p[@class='meta']")[0] == "2021年12月9日 · 分类：生活、回忆"
     assert texts(root, "//p[@class='meta']")[1] == "2021年12月8日"
     assert texts(root, "//p[@class='credit']") == [f"来源：{BASE}src"]

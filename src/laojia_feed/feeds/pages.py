@@ -212,7 +212,8 @@ def post(item: FeedItem, site: Site, words: Texts) -> str:
     cover = ""
     image = web_url(article.image)
     if image is not None:
-        img = f'<img src="{text(image)}" alt="" loading="lazy" decoding="async">'
+        attributes = 'alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer"'
+        img = f'<img src="{text(image)}" {attributes}>'
         cover = element("a", img, href=web_url(article.url), class_="cover", tabindex="-1")
     meta = [element("time", text(local_date(moment, site.language)), datetime=moment.isoformat())]
     if article.categories:
