@@ -66,7 +66,7 @@ def parse_title(raw: object, ctx: Context, warn: Warn) -> str:
     (on a Jekyll site, the title Jekyll gives it, as Jekyll documents it: no warning)."""
     text = "" if raw is None else plain_text(scalar_text(raw, "a title"))
     if not text and ctx.site.generator == "jekyll":
-        text = plain_text(jekyll_title(ctx.relpath))
+        return cap(plain_text(jekyll_title(ctx.relpath)), MAX_TITLE, warn, "title")
     if not text:
         fallback = PurePosixPath(ctx.relpath).stem
         warn(f"no title; using the file name {fallback!r}")
