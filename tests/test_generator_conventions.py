@@ -16,8 +16,7 @@ import pytest
 from laojia_feed import build, config
 from laojia_feed.model import BuildResult, Exclusion, Site
 from laojia_feed.read import article as fields
-from laojia_feed.read import field_parsers
-from laojia_feed.read import frontmatter
+from laojia_feed.read import field_parsers, frontmatter
 from test_generator_defaults import hexo_site, hugo_site, jekyll_site, ours, post, same_entries
 from test_generators import entries
 
