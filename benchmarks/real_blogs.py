@@ -180,6 +180,8 @@ def deliberate(key: str, their: Item, our: Item, *, no_categories: bool) -> str 
         return "laojia collapses runs of white space in titles"
     if key == "title" and their.title.translate(_QUOTES) == our.title:
         return "jekyll-feed's smartify quotes"
+    if key == "title" and not their.title and our.title:
+        return "the generator's empty title for a page without front matter it reads"
     if key == "categories" and no_categories:
         return "the generator's feed carries no categories"
     if key in {"published", "offset"} and their.published and their.published.year <= 1:

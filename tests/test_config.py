@@ -46,6 +46,7 @@ exclude_tags = ["draft"]
 guess_language = false
 podcast = { explicit = "clean" }
 template_tags = "Jekyll"
+generator = " Hugo "
 site_vars = { baseurl = "/blog", author = { name = "小林" }, since = 2009-01-02 }
 asset_folders = true
 tags_folder = "/posts/"
@@ -113,6 +114,7 @@ def test_every_key_is_applied(tmp_path: Path) -> None:
     assert site.id_style == "jekyll"
     assert site.pages
     assert (site.template_tags, site.asset_folders, site.tags_folder) == ("jekyll", True, "posts")
+    assert site.generator == "hugo"
     assert site.site_vars == {"baseurl": "/blog", "author": {"name": "小林"}, "since": "2009-01-02"}
     with pytest.raises(TypeError):
         site.site_vars["baseurl"] = "/other"  # type: ignore[index]

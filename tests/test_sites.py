@@ -59,8 +59,8 @@ def applied(project: sites.SiteProject) -> Site:
     return site
 
 
-#: The template-tag settings every recognised site gets (tested on their own below).
-TAG_KEYS = frozenset({"template_tags", "site_vars", "asset_folders", "tags_folder"})
+#: The template-tag and generator settings every recognised site gets (tested on their own below).
+TAG_KEYS = frozenset({"template_tags", "generator", "site_vars", "asset_folders", "tags_folder"})
 
 
 def mapped(settings: Mapping[str, object]) -> dict[str, object]:
@@ -706,6 +706,7 @@ def test_each_generator_gives_its_tag_settings(tmp_path: Path) -> None:
     found = [applied(p) for p in map(sites.detect_site, (hexo_root, hugo_root, jekyll_root)) if p]
 
     assert [s.template_tags for s in found] == ["hexo", "hugo", "jekyll"]
+    assert [s.generator for s in found] == ["hexo", "hugo", "jekyll"]
     assert [s.asset_folders for s in found] == [True, False, False]
     assert found[0].site_vars == {"url": "https://x.org/blog", "root": "/blog/"}  # no deploy
     assert found[1].site_vars == {"baseURL": "https://x.org/", "params": {"logo": "/l.png"}}

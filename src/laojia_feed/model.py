@@ -74,6 +74,9 @@ class Exclusion(enum.Enum):
     NOT_A_POST = "not a regular file inside the posts folder"
     #: A section's list page (Hugo's ``_index.md``): a page, never an item of a feed.
     LIST_PAGE = "list page"
+    #: A file without front matter nor a date in its name, on a generator's site (Hugo
+    #: dates it year 1): a page, not a post.
+    UNDATED_PAGE = "page without front matter or date"
 
 
 @dataclass(frozen=True, slots=True)

@@ -150,6 +150,11 @@ class Site:
     #: ``"hugo"``, ``"jekyll"``, or None (bodies published as written). Set for a
     #: recognised site root (:mod:`laojia_feed.generators.tags`).
     template_tags: str | None = None
+    #: Whose site the posts belong to: ``"hexo"``, ``"hugo"``, ``"jekyll"``, or None (a
+    #: plain posts folder). Set for a recognised site root; posts follow that generator's
+    #: conventions where it publishes what a posts folder refuses (a file without front
+    #: matter; Jekyll's title from the file name).
+    generator: str | None = None
     #: The generator's configuration as tags read it (``{{ site.baseurl }}``, Hexo ``url``
     #: and ``root``, Hugo ``params``): read-only JSON-like data.
     site_vars: Mapping[str, JSONValue] = field(default_factory=lambda: MappingProxyType({}))

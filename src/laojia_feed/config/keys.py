@@ -91,6 +91,8 @@ KEYS: Mapping[str, Key] = MappingProxyType(
         "podcast": Key("podcast", extras.podcast, "iTunes podcast tags: a table"),
         "template_tags": Key("template_tags", tag_keys.parse_generator,
                              'Expand these template tags: "hexo", "hugo", "jekyll", "none"'),
+        "generator": Key("generator", tag_keys.parse_generator,
+                         'Posts follow this generator\'s conventions: "hexo", "hugo", "jekyll"'),
         "site_vars": Key("site_vars", tag_keys.parse_variables,
                          "The generator's variables tags print ({{ site.baseurl }}, params)"),
         "asset_folders": Key("asset_folders", flag, "Hexo post_asset_folder: assets by the post"),

@@ -49,6 +49,7 @@ _EXAMPLES: Mapping[str, str] = MappingProxyType(
         "cache_dir": '".laojia-feed-cache"',
         "jobs": "0",
         "template_tags": '"hexo"',
+        "generator": '"hugo"',
         "image_proxy": '"https://img.example.org/?url={url}"',
         "read_more": '"阅读全文"',
         "logo": '"https://blog.example.org/logo.png"',

@@ -54,6 +54,7 @@ def _project(
     problems: tuple[tuple[str, str], ...] = (),
     notes: tuple[str, ...] = (),
 ) -> SiteProject:
+    settings.set("generator", kind, f"a {kind.capitalize()} site")
     return SiteProject(
         kind,
         root,

@@ -52,9 +52,21 @@ class Context:
     relpath: str
 
 
+def jekyll_title(relpath: str) -> str:
+    """The title Jekyll gives an untitled post: its file name's slug (date prefix, extension
+    and trailing dots removed), each ``-``-separated word capitalized (``titleize_slug``)."""
+    stem = PurePosixPath(relpath).stem
+    dated = _DATED_NAME.match(stem)
+    slug = (dated.group(4) if dated else stem).rstrip(".")
+    return " ".join(word.capitalize() for word in slug.split("-") if word)
+
+
 def parse_title(raw: object, ctx: Context, warn: Warn) -> str:
-    """Plain-text title; markup removed; long titles capped; missing → file name, warned."""
+    """Plain-text title; markup removed; long titles capped; missing → file name, warned
+    (on a Jekyll site, the title Jekyll gives it, as Jekyll documents it: no warning)."""
     text = "" if raw is None else plain_text(scalar_text(raw, "a title"))
+    if not text and ctx.site.generator == "jekyll":
+        return cap(plain_text(jekyll_title(ctx.relpath)), MAX_TITLE, warn, "title")
     if not text:
         fallback = PurePosixPath(ctx.relpath).stem
         warn(f"no title; using the file name {fallback!r}")
@@ -262,11 +274,34 @@ def parse_id(raw: object, ctx: Context, warn: Warn) -> str | None:
     return text or None
 
 
+#: Keys of a theme's ``image:`` mapping holding the cover, in the order tried: ``path``
+#: (jekyll-seo-tag, So Simple) and ``url`` name it from the site root; ``feature``,
+#: ``teaser``, ``thumb`` (HPSTR, Minimal Mistakes 2–3, So Simple) a bare file name is
+#: under ``images/`` of the site, as those themes show it.
+IMAGE_KEYS = ("path", "url", "feature", "teaser", "thumb")
+_IN_IMAGES_FOLDER = frozenset({"feature", "teaser", "thumb"})
+
+
+def theme_image(raw: Mapping[object, object]) -> object:
+    """The cover named by a theme's ``image:`` mapping (see :data:`IMAGE_KEYS`), else the
+    mapping itself (refused with a warning)."""
+    for key in IMAGE_KEYS:
+        value = raw.get(key)
+        if isinstance(value, str) and value.strip():
+            relative = "://" not in value and not value.startswith(("/", "//"))
+            in_images = key in _IN_IMAGES_FOLDER and relative
+            return f"images/{value.strip()}" if in_images else value
+    return raw
+
+
 def parse_image(raw: object, ctx: Context, warn: Warn) -> str | None:
     """An image URL: absolute http(s), public host, proxy wrappers checked, then through the
-    site's image proxy (so every feed format carries the same URL)."""
+    site's image proxy (so every feed format carries the same URL). A theme's mapping
+    (``image: {feature: x.jpg}``) gives the URL it names (:func:`theme_image`)."""
     if raw is None or raw == "":
         return None
+    if isinstance(raw, Mapping):
+        raw = theme_image(raw)
     site = ctx.site
     found = urls.check_image_url(
         raw, site.url, warn, unwrap_proxies=site.unwrap_proxies, image_proxy=site.image_proxy

@@ -45,12 +45,16 @@ class RawPost:
     body_line: int
 
 
-def split_post(text: str, warn: Warn, warn_key: KeyWarn | None = None) -> RawPost:
+def split_post(
+    text: str, warn: Warn, warn_key: KeyWarn | None = None, bare: str | None = None
+) -> RawPost:
     """Split a decoded post into parsed front matter and body.
 
     Raises :class:`FieldError` (the caller files it under ``front matter``) when there is
     no front matter, it is not closed, does not parse, is not a mapping, or is too big.
     Warnings about one key's value (forbidden characters removed) go to ``warn_key``.
+    On the site of generator ``bare`` (Hexo, Hugo and Jekyll all publish such a file), a
+    text without front matter is a post with none (syntax :data:`BARE`), with a warning.
     """
     start = skip_blank_lines(text, 1 if text.startswith("\ufeff") else 0)
     for handler in _HANDLERS:
@@ -61,8 +65,15 @@ def split_post(text: str, warn: Warn, warn_key: KeyWarn | None = None) -> RawPos
             )
             break
     else:
-        handler, block = _YAML, _unopened(text, start)
-        meta = _load_unopened(block, warn, warn_key)
+        handler = _YAML
+        try:
+            block = _unopened(text, start)
+            meta = _load_unopened(block, warn, warn_key)
+        except FieldError:
+            if bare is None:
+                raise
+            warn(BARE_POST.format(generator=bare.capitalize()))
+            return RawPost(MappingProxyType({}), text[start:], BARE, _line_of(text, start))
     body_start = skip_blank_lines(text, block.end)
     return RawPost(
         meta=MappingProxyType(meta),
@@ -77,6 +88,14 @@ _HANDLERS: tuple[FrontHandler, ...] = (_YAML, TomlHandler(), HexoJSONHandler())
 
 #: A line of three or more dashes: where YAML front matter without its opening fence ends.
 _DASHES = re.compile(r"^-{3,}+[ \t\r\f\v]*+$", re.MULTILINE)
+
+#: The syntax of a post without front matter, published as its generator does.
+BARE = "none"
+
+BARE_POST = (
+    "no front matter: published as {generator} does, titled from the file name and dated "
+    "by its YYYY-MM-DD- prefix (left out without one); add front matter with a title and a date"
+)
 
 UNOPENED = (
     "no opening --- line: the lines before the first --- are read as YAML front matter, "

@@ -192,11 +192,15 @@ def load_post(
             data = discover.read_post_bytes(found, folders=folders)
             text = decode.decode_text(data, report.warner("file"))
         with report.stage("front matter"):
-            raw = frontmatter.split_post(text, report.warner("front matter"), report.warn_key)
+            raw = frontmatter.split_post(
+                text, report.warner("front matter"), report.warn_key, site.generator
+            )
     except _SkipPostError:
         return Outcome(diagnostics=tuple(report.found))
     ctx = fields.Context(site=site, tz=tz, relpath=found.relpath)
     parsed = fields.parse_fields(raw.meta, ctx, display)
+    if raw.syntax == frontmatter.BARE and parsed.values["date"] is None:
+        return Outcome(excluded=Exclusion.UNDATED_PAGE, diagnostics=tuple(report.found))
     diagnostics = with_lines((*report.found, *parsed.diagnostics), text, raw.body_line)
     reason = fields.exclusion(parsed.values)
     if reason is not None:  # quietly, but an unclear flag that failed closed is worth a word
