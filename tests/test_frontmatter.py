@@ -497,11 +497,13 @@ def test_yaml_global_resolver_tables_are_untouched() -> None:
 
 
 class _ReferenceLoader(fm_module._StrictLoader):
-    """The strict loader with PyYAML's own constructors, as the handler used them before
-    :func:`laojia_feed.read.front_yaml._construct_strict` replaced them: the reference."""
+    """The strict loader with PyYAML's own constructors and tag resolution, as the handler
+    used them before :func:`laojia_feed.read.front_yaml._construct_strict` and the one-step
+    ``resolve`` replaced them: the reference."""
 
     yaml_constructors: ClassVar[dict[str | None, Any]] = {}
     yaml_multi_constructors: ClassVar[dict[str | None, Any]] = {}
+    resolve = yaml.resolver.BaseResolver.resolve
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
         """A mapping from its pairs, as PyYAML does, without merge keys, noting repeats."""

@@ -105,9 +105,29 @@ apt_install() {
     fi
 }
 
+# install_cjk_font: a font for Chinese text in the browser screenshots (the pages' tests check
+# that CJK renders), when there is none yet.
+install_cjk_font() {
+    if command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh 2>/dev/null)" ]; then
+        note "a CJK font is already installed"
+        return
+    fi
+    if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
+        note "no CJK font (needs apt-get as root); the CJK screenshot check will be skipped"
+        return
+    fi
+    if timeout 600 env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+        --no-install-recommends fonts-noto-cjk fontconfig >/dev/null 2>&1; then
+        note "fonts-noto-cjk installed from Debian"
+    else
+        note "fonts-noto-cjk did not install; the CJK screenshot check will be skipped"
+    fi
+}
+
 install_hugo
 install_hexo
 install_feed_parser
 apt_install jekyll "the Jekyll tests" jekyll ruby-jekyll-feed
 apt_install chromium "the browser tests of the stylesheet and the pages" chromium fonts-noto-cjk
+install_cjk_font
 exit 0

@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
-from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -225,7 +224,7 @@ def stable_id(
 
 def body_format(relpath: str) -> BodyFormat:
     """HTML for ``.html``/``.htm`` files, Markdown for everything else."""
-    suffix = PurePosixPath(relpath).suffix.lower()
+    suffix = posixpath.splitext(relpath)[1].lower()
     return BodyFormat.HTML if suffix in {".html", ".htm"} else BodyFormat.MARKDOWN
 
 

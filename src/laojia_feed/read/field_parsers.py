@@ -216,8 +216,8 @@ def parse_language(raw: object, ctx: Context, warn: Warn) -> str | None:
 
 def default_slug(relpath: str) -> str:
     """The slug a file name gives: Jekyll date prefix removed; a page bundle's folder name."""
-    path = PurePosixPath(relpath)
-    parent, stem = path.parent.name, path.stem
+    folder, name = posixpath.split(relpath)
+    parent, stem = posixpath.basename(folder), posixpath.splitext(name)[0]
     if stem in {"index", "_index"} and parent:  # Hugo page bundle: posts/x/index.md
         stem = parent
     dated = _DATED_NAME.match(stem)

@@ -83,10 +83,23 @@ class _StrictLoader(_BaseLoader):
         #: (key, 0-based line) of each repeated mapping key.
         self.duplicates: list[tuple[str, int]] = []
 
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+        """A node's tag, in one step (called for every node: 7 % of a 10k load): the same
+        answers as PyYAML's ``resolve`` over this null-only table with no path resolvers,
+        which ``tests/test_frontmatter.py`` keeps as the reference."""
+        if kind is yaml.ScalarNode:
+            if implicit[0] and (not value or value[0] in "~nN") and _NULL_PLAIN.match(value):
+                return _NULL_TAG
+            return _STR_TAG
+        if kind is yaml.SequenceNode:
+            return _SEQ_TAG
+        return _MAP_TAG
 
-_StrictLoader.add_implicit_resolver(
-    _YAML_PREFIX + "null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
+
+#: The one implicit rule: plain ``~``, ``null`` and the empty scalar are null.
+_NULL_PLAIN = re.compile(r"^(?:~|null|Null|NULL|)$")
+
+_StrictLoader.add_implicit_resolver(_YAML_PREFIX + "null", _NULL_PLAIN, ["~", "n", "N", ""])
 
 
 _NULL_TAG = _YAML_PREFIX + "null"
