@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from laojia_feed.xmlchars import (
     has_forbidden,
@@ -47,3 +51,17 @@ def test_one_line_collapses_white_space(text: str, expected: str) -> None:
 
 def test_forbidden_references_go_and_allowed_ones_stay() -> None:
     assert strip_forbidden_references("a&#0;b&#x1F;c&#65;&#x4E2D;") == "abc&#65;&#x4E2D;"
+
+
+def _one_line_reference(text: str) -> str:
+    """one_line by its definition: every run of white space one space, then trimmed."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+#: Characters that make one_line's guard take either branch.
+_LINE_ALPHABET = "a老 \t\n\x0b\u3000\xa0\u2028\x85\x00é"
+
+
+@given(st.text(alphabet=_LINE_ALPHABET, max_size=30))
+def test_one_line_gives_what_its_definition_gives(text: str) -> None:
+    assert one_line(text) == _one_line_reference(text)

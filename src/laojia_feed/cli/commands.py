@@ -113,12 +113,14 @@ def build(
         announce(config.diagnostics + known[0], flags, known[1])
         sys.exit(exit_code(config.diagnostics + known[0]))
     loaded = _load(config, used, flags)
-    checker = steps.thumbnail_checker() if check_thumbnails else None
+    if ping or check_thumbnails:
+        from laojia_feed.cli import network  # only these flags reach the network
+    checker = network.thumbnail_checker() if check_thumbnails else None
     run = replace(config.run, allow_empty=allow_empty)
     result = steps.build(config, run, loaded, used, out, checker)
     diagnostics = config.diagnostics + result.all_diagnostics
     if ping:
-        diagnostics += steps.ping(result, config.site)
+        diagnostics += network.ping(result, config.site)
     announce(diagnostics, flags, summary_line(loaded[0], result, out, diagnostics))
     if digest is not None:
         shown = config.diagnostics + result.all_diagnostics

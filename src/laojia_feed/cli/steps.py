@@ -1,5 +1,6 @@
 """What ``build``, ``check`` and ``serve --watch`` do between reading their options and
-printing: load, build, the cache's last-run record, WebSub pings and image checks.
+printing: load, build and the cache's last-run record (WebSub pings and image checks, which
+reach the network, are :mod:`~laojia_feed.cli.network`).
 
 The command functions import this module when they run (see
 :mod:`~laojia_feed.cli.commands`), so that ``--help`` and ``--version`` load none of it.
@@ -13,9 +14,7 @@ from pathlib import Path
 
 from laojia_feed import api, cache
 from laojia_feed.config import Config
-from laojia_feed.model import BuildResult, Diagnostic, LoadResult, RunOptions, Severity, Site
-from laojia_feed.net.imagecheck import check_urls
-from laojia_feed.net.websub import ping_changed
+from laojia_feed.model import BuildResult, Diagnostic, LoadResult, RunOptions
 from laojia_feed.read.load import BodyReader
 
 #: A build's image checker: URLs → the ones that failed, with the reason.
@@ -83,21 +82,3 @@ def remember(
         result.all_diagnostics,
         summary(unchanged),
     )
-
-
-def ping(result: BuildResult, site: Site) -> tuple[Diagnostic, ...]:
-    """WebSub notifications for the feeds this build changed (never an error)."""
-    if site.hub is None:
-        message = "--ping needs a hub: set hub in the config or pass --hub"
-        return (Diagnostic("command line", "hub", message, Severity.WARNING),)
-    return tuple(ping_changed(result, site))
-
-
-def thumbnail_checker() -> Checker:
-    """The network checker, adapted to the build's interface (URL → failure reason)."""
-
-    def checker(image_urls: Sequence[str]) -> Mapping[str, str]:
-        results = check_urls(sorted(set(image_urls)))
-        return {url: r.reason for url, r in results.items() if not r.ok}
-
-    return checker
