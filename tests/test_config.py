@@ -50,6 +50,7 @@ generator = " Hugo "
 site_vars = { baseurl = "/blog", author = { name = "小林" }, since = 2009-01-02 }
 asset_folders = true
 tags_folder = "/posts/"
+sections = ["posts", "cn/kids"]
 referrer_policy = "Same-Origin"
 image_proxy = " https://img.example.org/?url={url} "
 read_more = "继续阅读"
@@ -114,6 +115,7 @@ def test_every_key_is_applied(tmp_path: Path) -> None:
     assert site.id_style == "jekyll"
     assert site.pages
     assert (site.template_tags, site.asset_folders, site.tags_folder) == ("jekyll", True, "posts")
+    assert site.sections == ("posts", "cn/kids")
     assert site.generator == "hugo"
     assert site.site_vars == {"baseurl": "/blog", "author": {"name": "小林"}, "since": "2009-01-02"}
     with pytest.raises(TypeError):
@@ -143,6 +145,7 @@ def test_every_key_is_applied(tmp_path: Path) -> None:
         ("template_tags = 3", "got a number"),
         ('site_vars = "baseurl"', "expected a table"),
         ('tags_folder = "../x"', "plain relative folder path"),
+        ('sections = ["../x"]', "not a relative folder path"),
     ],
 )
 def test_bad_tag_settings_are_errors(tmp_path: Path, line: str, message: str) -> None:

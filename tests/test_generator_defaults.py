@@ -169,6 +169,10 @@ def test_hugo_nested_sections(tmp_path: Path) -> None:
     assert {f"https://b.example.org/{url}/" for url in urls} == set(
         entries(tmp_path / "hugo-out/index.xml")
     )
+    out = tmp_path / "ours"
+    ours(root, out)  # laojia-feed's :sections follow the same rule (issue 11, item 8)
+    assert same_entries(tmp_path / "hugo-out/index.xml", out / "index.xml") == 2
+    assert "https://b.example.org/cn/kids/2022/02/finals/" in entries(out / "index.xml")
 
 
 # --- Hexo ---------------------------------------------------------------------------------

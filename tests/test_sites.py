@@ -60,7 +60,10 @@ def applied(project: sites.SiteProject) -> Site:
 
 
 #: The template-tag and generator settings every recognised site gets (tested on their own below).
-TAG_KEYS = frozenset({"template_tags", "generator", "site_vars", "asset_folders", "tags_folder"})
+#: Keys every recognised site gets whatever its config says (tested on their own).
+TAG_KEYS = frozenset(
+    {"template_tags", "generator", "site_vars", "asset_folders", "tags_folder", "sections"}
+)
 
 
 def mapped(settings: Mapping[str, object]) -> dict[str, object]:

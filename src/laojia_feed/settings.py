@@ -164,6 +164,10 @@ class Site:
     #: The posts folder's path under the folder template tags name posts from, POSIX
     #: (Hugo: ``posts`` when the posts are read from ``content/posts``); "" when the same.
     tags_folder: str = ""
+    #: Hugo's sections under ``content/`` (top-level folders, and nested folders holding
+    #: an ``_index`` file): ``:sections`` names the deepest of them holding a page. Empty:
+    #: every folder of a post's path is a section.
+    sections: tuple[str, ...] = ()
     #: ``referrerpolicy`` given to every ``<img>`` of the bodies (a W3C referrer-policy
     #: token): hosts with hotlink protection refuse images requested with another site's
     #: Referer. ``""``: images keep what they were written with.

@@ -16,6 +16,7 @@ from laojia_feed.config.values import (
     cache_dir,
     count,
     flag,
+    folders,
     id_style,
     image_proxy,
     item_budget,
@@ -103,6 +104,7 @@ KEYS: Mapping[str, Key] = MappingProxyType(
         "image_proxy": Key("image_proxy", image_proxy, "Image proxy URL template with {url}"),
         "read_more": Key("read_more", read_more,
                          "Link text after a cut body (default: by language)"),
+        "sections": Key("sections", folders, "Hugo's sections under content/ (:sections)"),
     }
 )  # fmt: skip
 

@@ -209,3 +209,13 @@ def image_proxy(raw: object) -> str | None:
 
 def read_more(raw: object) -> str | None:
     return plain(raw) or None
+
+
+def folders(raw: object) -> tuple[str, ...]:
+    """A list of relative POSIX folder paths (Hugo's ``sections``)."""
+    if not isinstance(raw, list | tuple) or not all(isinstance(f, str) and f for f in raw):
+        raise FieldError('expected a list of folders like ["posts", "cn/kids"]')
+    for folder in raw:
+        if folder.startswith("/") or any(part in {"", ".", ".."} for part in folder.split("/")):
+            raise FieldError(f"{folder!r} is not a relative folder path")
+    return tuple(raw)

@@ -95,6 +95,8 @@ def _hugo(root: Path, config_file: Path) -> SiteProject:
     )
     folder = layout.posts.relative_to(root / "content").as_posix()
     settings.set("tags_folder", "" if folder == "." else folder, "the posts folder under content")
+    sections = sorted(f for f in hugo.section_folders(root / "content") if f)
+    settings.set("sections", sections, "Hugo's sections (top-level folders, _index files)")
     return _project("hugo", root, layout.posts, settings, config_file, notes=notes)
 
 

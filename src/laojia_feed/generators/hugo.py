@@ -48,7 +48,7 @@ HUGO_CONFIGS = tuple(
 )
 
 #: Hugo's page URL when ``permalinks`` says nothing: the folders, then slug or file name.
-HUGO_DEFAULT_PERMALINK = ":sections/:hugo_path_slug/"
+HUGO_DEFAULT_PERMALINK = ":hugo_folders/:hugo_path_slug/"
 
 #: Sections taken to hold the blog posts, most likely first.
 _POST_SECTIONS = ("posts", "post", "blog", "articles")

@@ -251,7 +251,9 @@ def make_article(
     categories: tuple[str, ...] = values["categories"] or ()
     slug: str = values["slug"]
     # permalink dates are the site's local date, as Hexo, Hugo and Jekyll compute them
-    facts = permalinks.PostFacts(published.astimezone(tz), slug, categories, relpath, meta)
+    facts = permalinks.PostFacts(
+        published.astimezone(tz), slug, categories, relpath, meta, site.sections, site.tags_folder
+    )
     url = values["permalink"] or permalink_for(site, facts)
     return Article(
         id=stable_id(values["id"], url, published, site.id_style, slug),

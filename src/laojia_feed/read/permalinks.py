@@ -12,6 +12,7 @@ that stands for a path (``:path``, ``:category``, ``:categories``) may add
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -23,7 +24,7 @@ from types import MappingProxyType
 from typing import TypeAlias
 from urllib.parse import quote
 
-from laojia_feed.generators.hugo import path_segments
+from laojia_feed.generators.hugo import page_sections, path_segments
 from laojia_feed.xmlchars import one_line
 
 #: Characters never kept in a slug: path separators, URL delimiters, white space.
@@ -116,6 +117,10 @@ class PostFacts:
     relpath: str
     #: The raw front matter (for ``:abbrlink``, ``:id``, Hexo category trees and the like).
     meta: Mapping[str, object]
+    #: Hugo's sections under ``content/`` (empty: every folder is a section).
+    sections: tuple[str, ...] = ()
+    #: The posts folder's path under ``content/`` (Hugo), "" when it is ``content/``.
+    under: str = ""
 
 
 def _text(raw: object) -> str | None:
@@ -181,8 +186,16 @@ def _hexo_hash(facts: PostFacts) -> TokenValue:
     return sha1((slug + stamp).encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
 
 
+def _sections(facts: PostFacts) -> tuple[str, ...]:
+    """Hugo's ``:sections`` of a page: the deepest section holding it when the site's
+    sections are known (:attr:`PostFacts.sections`), else its folders."""
+    if facts.sections:
+        return page_sections(posixpath.join(facts.under, facts.relpath), facts.sections)
+    return _folders(facts)
+
+
 def _folders(facts: PostFacts) -> tuple[str, ...]:
-    """Hugo's sections of a page: its folders, without the folder of a leaf bundle."""
+    """A page's folders, without the folder of a leaf bundle (Hugo's page path)."""
     path = PurePosixPath(facts.relpath)
     parts = path.parent.parts
     return parts[:-1] if path.stem == "index" else parts
@@ -245,8 +258,9 @@ TOKENS: Mapping[str, Callable[[PostFacts], TokenValue]] = MappingProxyType(
         ":post_title": _post_title,
         ":category": _hexo_category,
         ":categories": _jekyll_categories,
-        ":section": lambda f: _folders(f)[:1],
-        ":sections": _folders,
+        ":section": lambda f: _sections(f)[:1],
+        ":sections": _sections,
+        ":hugo_folders": _folders,
         ":hugo_title": _hugo_title,
         ":hugo_slug": _hugo_slug,
         ":hugo_filename": lambda f: _hugo_name(f, bundle=False),
