@@ -434,3 +434,22 @@ def test_a_signal_while_the_command_is_imported_exits_quietly(signum: int, code:
     )
     assert done.returncode == code
     assert "Traceback" not in done.stderr
+
+
+def test_a_failing_background_thread_prints_one_line_and_nothing_while_stopping() -> None:
+    """The worker pool's manager thread can fail when SIGTERM also reached the workers:
+    no traceback, one line, and nothing at all once the command is stopping."""
+    script = (
+        "import threading\n"
+        "from laojia_feed.cli import stopping\n"
+        "stopping.own_the_process()\n"
+        "def boom():\n"
+        "    raise RuntimeError('pool broke')\n"
+        "t = threading.Thread(target=boom); t.start(); t.join()\n"
+        "stopping.STOPPING.append(True)\n"
+        "t = threading.Thread(target=boom); t.start(); t.join()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.stderr.splitlines() == ["laojia-feed: a background thread failed: pool broke"]

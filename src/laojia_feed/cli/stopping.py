@@ -13,6 +13,7 @@ import contextlib
 import os
 import signal
 import sys
+import threading
 from typing import Any, NoReturn
 
 import click
@@ -28,7 +29,13 @@ class Terminated(KeyboardInterrupt):
 
 
 def _terminate(_signum: int, _frame: object) -> None:
+    STOPPING.append(True)
     raise Terminated
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    STOPPING.append(True)
+    raise KeyboardInterrupt
 
 
 def leave_quietly(code: int) -> None:
@@ -47,6 +54,7 @@ def leave_quietly(code: int) -> None:
 
 def interrupted(cause: BaseException) -> int:
     """Say so in one line; the interruption's exit code."""
+    STOPPING.append(True)
     terminated = isinstance(cause, Terminated)
     with contextlib.suppress(Exception):
         click.echo("terminated" if terminated else "interrupted", err=True)
@@ -66,9 +74,12 @@ def own_the_process() -> None:
     """As the program itself (not called by other code): SIGTERM acts like Ctrl-C, and an
     interrupt Python could only drop is kept (see :func:`_lost_interrupt`)."""
     sys.unraisablehook = _lost_interrupt
+    threading.excepthook = _thread_failed
     with contextlib.suppress(ValueError):  # not the main thread: signals stay as they are
         if signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN:
             signal.signal(signal.SIGTERM, _terminate)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _interrupt)
 
 
 def _lost_interrupt(unraisable: Any) -> None:
@@ -80,6 +91,19 @@ def _lost_interrupt(unraisable: Any) -> None:
     else:
         sys.__unraisablehook__(unraisable)
 
+
+def _thread_failed(failed: threading.ExceptHookArgs) -> None:
+    """``threading.excepthook``: a helper thread that fails (the worker pool's manager, when
+    Ctrl-C or SIGTERM also reached the workers) prints one line, never a traceback; while
+    the program is stopping, nothing (the main thread says why it stops)."""
+    if failed.exc_type is SystemExit or STOPPING:
+        return
+    with contextlib.suppress(Exception):
+        click.echo(f"laojia-feed: a background thread failed: {failed.exc_value}", err=True)
+
+
+#: Set once the command is stopping (an interrupt or SIGTERM arrived).
+STOPPING: list[bool] = []
 
 #: Interrupts Python could not raise (see :func:`_lost_interrupt`).
 LOST: list[KeyboardInterrupt] = []

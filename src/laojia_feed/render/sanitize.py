@@ -191,7 +191,9 @@ def _join(base_url: str, ref: str, unwrap: bool = False) -> str | None:
     if len(_JOINED) >= _JOINED_MAX:
         _JOINED.clear()
     _JOINED[key] = url
-    if url is not None:
+    if url is not None and base_url.startswith(("http://", "https://")):
+        # a published URL joins to itself against a page's http(s) URL (the cleaning pass
+        # that follows meets it again); against anything else that is not sure
         _JOINED[(base_url, url, unwrap)] = url
     return url
 
