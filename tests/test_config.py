@@ -51,6 +51,7 @@ site_vars = { baseurl = "/blog", author = { name = "小林" }, since = 2009-01-0
 asset_folders = true
 tags_folder = "/posts/"
 sections = ["posts", "cn/kids"]
+language_feeds = true
 referrer_policy = "Same-Origin"
 image_proxy = " https://img.example.org/?url={url} "
 read_more = "继续阅读"
@@ -116,6 +117,7 @@ def test_every_key_is_applied(tmp_path: Path) -> None:
     assert site.pages
     assert (site.template_tags, site.asset_folders, site.tags_folder) == ("jekyll", True, "posts")
     assert site.sections == ("posts", "cn/kids")
+    assert site.language_feeds
     assert site.generator == "hugo"
     assert site.site_vars == {"baseurl": "/blog", "author": {"name": "小林"}, "since": "2009-01-02"}
     with pytest.raises(TypeError):

@@ -168,6 +168,9 @@ class Site:
     #: an ``_index`` file): ``:sections`` names the deepest of them holding a page. Empty:
     #: every folder of a post's path is a section.
     sections: tuple[str, ...] = ()
+    #: Also write one feed per entry language, under ``languages/<tag>/`` (each entry's
+    #: ``lang``, else a plain guess, else the site's language).
+    language_feeds: bool = False
     #: ``referrerpolicy`` given to every ``<img>`` of the bodies (a W3C referrer-policy
     #: token): hosts with hotlink protection refuse images requested with another site's
     #: Referer. ``""``: images keep what they were written with.

@@ -20,7 +20,11 @@ from laojia_feed.write.writer import OutputFile
 PAGE_ITEMS = 20
 
 #: The kind of each taxonomy's feeds on the index page (:data:`pages.KINDS`).
-_KINDS = {taxonomies.CATEGORIES.folder: "category", taxonomies.TAGS.folder: "tag"}
+_KINDS = {
+    taxonomies.CATEGORIES.folder: "category",
+    taxonomies.TAGS.folder: "tag",
+    taxonomies.LANGUAGES_FOLDER: "language",
+}
 
 
 def wanted(site: Site) -> bool:

@@ -82,7 +82,13 @@ CHINESE = Texts(
     index_title="订阅",
     opml="一次订阅全部：把 {opml} 导入阅读器。",
     kinds=MappingProxyType(
-        {"main": "全部文章", "category": "分类", "tag": "标签", "archive": "存档"}
+        {
+            "main": "全部文章",
+            "category": "分类",
+            "tag": "标签",
+            "language": "语言",
+            "archive": "存档",
+        }
     ),
     recommended="（推荐）",
     made_with="由 laojia-feed 生成",
@@ -108,7 +114,13 @@ ENGLISH = Texts(
     index_title="Feeds",
     opml="Subscribe to everything at once: import {opml} into your reader.",
     kinds=MappingProxyType(
-        {"main": "All posts", "category": "Categories", "tag": "Tags", "archive": "Archives"}
+        {
+            "main": "All posts",
+            "category": "Categories",
+            "tag": "Tags",
+            "language": "Languages",
+            "archive": "Archives",
+        }
     ),
     recommended=" (recommended)",
     made_with="Made by laojia-feed",

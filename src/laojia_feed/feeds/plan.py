@@ -86,6 +86,8 @@ def term_plan(site: Site, taxonomy: taxonomies.Taxonomy, term: taxonomies.Term) 
     folder = f"{taxonomy.folder}/{term.folder}"
     title = f"{site.title or site.url} — {taxonomy.label(site.language)}: {term.name}"
     term_site = replace(site, title=title, url=file_url(site, folder + "/"))
+    if taxonomy.folder == taxonomies.LANGUAGES_FOLDER:  # the feed is in that language
+        term_site = replace(term_site, language=term.name)
     articles = term.articles[: site.limit] if site.limit is not None else term.articles
     return FeedPlan(folder, term_site, articles, feed_urls(site, folder))
 
@@ -94,7 +96,11 @@ def taxonomy_plans(
     site: Site, articles: Sequence[Article], report: list[Diagnostic], where: str
 ) -> tuple[tuple[taxonomies.Taxonomy, tuple[FeedPlan, ...]], ...]:
     """The category and tag feeds the site asked for, grouped by taxonomy."""
-    wanted = ((taxonomies.CATEGORIES, site.category_feeds), (taxonomies.TAGS, site.tag_feeds))
+    wanted = (
+        (taxonomies.CATEGORIES, site.category_feeds),
+        (taxonomies.TAGS, site.tag_feeds),
+        (taxonomies.languages(site), site.language_feeds),
+    )
     found: list[tuple[taxonomies.Taxonomy, tuple[FeedPlan, ...]]] = []
     for taxonomy, enabled in wanted:
         if not enabled:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from laojia_feed.model import Article, Warn
+from laojia_feed.feeds.formats.post_keys import guess_language
+from laojia_feed.model import Article, Site, Warn
 from laojia_feed.read.permalinks import slug_from
 
 #: Longest folder name, in UTF-8 bytes (file systems allow 255; the hash suffix needs room).
@@ -35,10 +36,12 @@ class Taxonomy:
     folder: str
     #: The word in feed titles, by primary language subtag (``""``: any other language).
     labels: Mapping[str, str]
+    #: The article's names in it (None: the Article attribute named like :attr:`folder`).
+    of: Callable[[Article], tuple[str, ...]] | None = field(default=None, compare=False)
 
     def names_of(self, article: Article) -> tuple[str, ...]:
         """The article's names in this taxonomy, empty ones dropped."""
-        names: tuple[str, ...] = getattr(article, self.folder)
+        names = self.of(article) if self.of is not None else getattr(article, self.folder)
         return tuple(name for name in names if name.strip())
 
     def label(self, language: str) -> str:
@@ -51,6 +54,23 @@ class Taxonomy:
 CATEGORIES = Taxonomy("categories", MappingProxyType({"zh": "分类", "": "Category"}))
 #: Tag feeds: ``tags/<name>/``.
 TAGS = Taxonomy("tags", MappingProxyType({"zh": "标签", "": "Tag"}))
+
+#: The folder of the language feeds: ``languages/<tag>/``.
+LANGUAGES_FOLDER = "languages"
+
+
+def languages(site: Site) -> Taxonomy:
+    """Language feeds of ``site``: each entry under its ``lang``, else a plain guess from its
+    title and summary (``guess_language``), else the site's language."""
+
+    def of(article: Article) -> tuple[str, ...]:
+        if article.language:
+            return (article.language,)
+        text = f"{article.title}\n{article.summary or ''}"
+        guessed = guess_language(text, site.language) if site.guess_language else None
+        return (guessed or site.language,)
+
+    return Taxonomy(LANGUAGES_FOLDER, MappingProxyType({"zh": "语言", "": "Language"}), of)
 
 
 @dataclass(frozen=True, slots=True)
