@@ -52,6 +52,7 @@ asset_folders = true
 tags_folder = "/posts/"
 sections = ["posts", "cn/kids"]
 language_feeds = true
+section_feeds = true
 referrer_policy = "Same-Origin"
 image_proxy = " https://img.example.org/?url={url} "
 read_more = "继续阅读"
@@ -117,7 +118,7 @@ def test_every_key_is_applied(tmp_path: Path) -> None:
     assert site.pages
     assert (site.template_tags, site.asset_folders, site.tags_folder) == ("jekyll", True, "posts")
     assert site.sections == ("posts", "cn/kids")
-    assert site.language_feeds
+    assert site.language_feeds and site.section_feeds
     assert site.generator == "hugo"
     assert site.site_vars == {"baseurl": "/blog", "author": {"name": "小林"}, "since": "2009-01-02"}
     with pytest.raises(TypeError):

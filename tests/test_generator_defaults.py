@@ -340,3 +340,25 @@ def test_the_run_configuration_says_what_was_detected(tmp_path: Path) -> None:
     assert "time zone: UTC (Hugo's default (no timeZone: UTC))" in lines
     assert "feed length: 5 (command line)" in lines
     assert configure_run(root / "content" / "posts").detected is None
+
+
+def test_hugo_section_feeds_where_hugo_writes_them(tmp_path: Path) -> None:
+    """Issue 11 (7), opt-in: ``section_feeds`` writes a feed per section at Hugo's own
+    address (``posts/index.xml``, ``cn/kids/index.xml``) holding the same items as Hugo's."""
+    pages = {
+        "content/_index.md": post("Home"),
+        "content/cn/_index.md": post("中文"),
+        "content/cn/kids/_index.md": post("孩子"),
+        "content/cn/kids/2022/02/finals.md": post("期末", "2022-02-03T08:00:00"),
+        "content/cn/kids/sports.md": post("运动会", "2022-03-03T08:00:00"),
+        "content/posts/p.md": post("Post", "2022-02-06T08:00:00"),
+        "content/posts/q.md": post("Post Q", "2022-02-07T08:00:00"),
+    }
+    with_sections = HUGO.replace(', "section"]', "]")  # Hugo writes section feeds
+    root = hugo_site(tmp_path, with_sections, pages, "UTC")
+    out = tmp_path / "ours"
+    ours(root, out, {"section_feeds": True})
+    hugo_out = tmp_path / "hugo-out"
+    for section, count in (("posts", 2), ("cn/kids", 2)):
+        assert same_entries(hugo_out / section / "index.xml", out / section / "index.xml") == count
+    assert same_entries(hugo_out / "index.xml", out / "index.xml") == 4  # the home feed too

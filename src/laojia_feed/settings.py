@@ -171,6 +171,9 @@ class Site:
     #: Also write one feed per entry language, under ``languages/<tag>/`` (each entry's
     #: ``lang``, else a plain guess, else the site's language).
     language_feeds: bool = False
+    #: Also write one feed per section, where Hugo writes its section feeds
+    #: (``<section>/index.xml``): the posts whose deepest section it is.
+    section_feeds: bool = False
     #: ``referrerpolicy`` given to every ``<img>`` of the bodies (a W3C referrer-policy
     #: token): hosts with hotlink protection refuse images requested with another site's
     #: Referer. ``""``: images keep what they were written with.

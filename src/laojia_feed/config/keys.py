@@ -104,6 +104,7 @@ KEYS: Mapping[str, Key] = MappingProxyType(
         "image_proxy": Key("image_proxy", image_proxy, "Image proxy URL template with {url}"),
         "read_more": Key("read_more", read_more,
                          "Link text after a cut body (default: by language)"),
+        "section_feeds": Key("section_feeds", flag, "A feed per section: <section>/ (Hugo's)"),
         "language_feeds": Key("language_feeds", flag, "A feed per language: languages/<tag>/"),
         "sections": Key("sections", folders, "Hugo's sections under content/ (:sections)"),
     }

@@ -24,6 +24,7 @@ _KINDS = {
     taxonomies.CATEGORIES.folder: "category",
     taxonomies.TAGS.folder: "tag",
     taxonomies.LANGUAGES_FOLDER: "language",
+    taxonomies.SECTIONS_FOLDER: "section",
 }
 
 

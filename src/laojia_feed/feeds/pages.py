@@ -27,7 +27,7 @@ PAGE_NAME = "feed.html"
 INDEX_NAME = "feeds.html"
 
 #: Feed kinds, in the order the index page lists them.
-KINDS = ("main", "category", "tag", "language", "archive")
+KINDS = ("main", "category", "tag", "section", "language", "archive")
 
 #: How each format is named on a page, in the order the addresses are listed.
 FORMAT_LABELS: Mapping[str, str] = MappingProxyType(

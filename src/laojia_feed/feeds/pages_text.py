@@ -87,6 +87,7 @@ CHINESE = Texts(
             "category": "分类",
             "tag": "标签",
             "language": "语言",
+            "section": "栏目",
             "archive": "存档",
         }
     ),
@@ -119,6 +120,7 @@ ENGLISH = Texts(
             "category": "Categories",
             "tag": "Tags",
             "language": "Languages",
+            "section": "Sections",
             "archive": "Archives",
         }
     ),

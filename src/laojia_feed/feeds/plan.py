@@ -83,7 +83,7 @@ def document(site: Site, items: Sequence[FeedItem], links: Mapping[str, str]) ->
 
 def term_plan(site: Site, taxonomy: taxonomies.Taxonomy, term: taxonomies.Term) -> FeedPlan:
     """The feed of one category or tag: ``Site — 分类: name``, home page = its folder."""
-    folder = f"{taxonomy.folder}/{term.folder}"
+    folder = file_name(taxonomy.folder, term.folder)
     title = f"{site.title or site.url} — {taxonomy.label(site.language)}: {term.name}"
     term_site = replace(site, title=title, url=file_url(site, folder + "/"))
     if taxonomy.folder == taxonomies.LANGUAGES_FOLDER:  # the feed is in that language
@@ -100,6 +100,7 @@ def taxonomy_plans(
         (taxonomies.CATEGORIES, site.category_feeds),
         (taxonomies.TAGS, site.tag_feeds),
         (taxonomies.languages(site), site.language_feeds),
+        (taxonomies.sections(site), site.section_feeds),
     )
     found: list[tuple[taxonomies.Taxonomy, tuple[FeedPlan, ...]]] = []
     for taxonomy, enabled in wanted:

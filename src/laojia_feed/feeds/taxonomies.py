@@ -11,6 +11,7 @@ on case-insensitive file systems) are reported once and told apart by a short ha
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from laojia_feed.feeds.formats.post_keys import guess_language
+from laojia_feed.generators.hugo import page_sections
 from laojia_feed.model import Article, Site, Warn
 from laojia_feed.read.permalinks import slug_from
 
@@ -57,6 +59,22 @@ TAGS = Taxonomy("tags", MappingProxyType({"zh": "标签", "": "Tag"}))
 
 #: The folder of the language feeds: ``languages/<tag>/``.
 LANGUAGES_FOLDER = "languages"
+
+#: Section feeds stand in the sections' own folders (``posts/``, ``cn/kids/``), as Hugo's.
+SECTIONS_FOLDER = ""
+
+
+def sections(site: Site) -> Taxonomy:
+    """Section feeds of ``site``: each post under the deepest section holding it (Hugo's
+    sections when the site's are known, else the post's first folder; none at the top)."""
+
+    def of(article: Article) -> tuple[str, ...]:
+        path = posixpath.join(site.tags_folder, article.source_path)
+        if site.sections:
+            return ("/".join(page_sections(path, site.sections)),)
+        return (path.split("/")[0],) if "/" in path else ()
+
+    return Taxonomy(SECTIONS_FOLDER, MappingProxyType({"zh": "栏目", "": "Section"}), of)
 
 
 def languages(site: Site) -> Taxonomy:
@@ -151,5 +169,8 @@ def terms(taxonomy: Taxonomy, articles: Sequence[Article], warn: Warn) -> tuple[
     for article in articles:
         for name in dict.fromkeys(taxonomy.names_of(article)):
             grouped.setdefault(name, []).append(article)
-    folders = folder_names(grouped, taxonomy.folder, warn)
+    if taxonomy.folder == SECTIONS_FOLDER:  # a section's folder is its own path
+        folders = {name: "/".join(map(safe_folder, name.split("/"))) for name in grouped}
+    else:
+        folders = folder_names(grouped, taxonomy.folder, warn)
     return tuple(Term(name, folders[name], tuple(grouped[name])) for name in sorted(grouped))
