@@ -241,7 +241,9 @@ def test_a_killed_build_never_blocks_the_next_nor_litters(
     first = runs(posts, out)
     assert stopped(first, out, moment, signal.SIGKILL) == -signal.SIGKILL
     until(lambda: not any(map(alive, first.workers | first.strays())), "the workers to die", 10.0)
-    assert not lock_held(out)
+    # the kernel drops the lock once the last process holding the folder is gone: soon after
+    # (on a loaded machine not in the same instant), never the forever of issue 12
+    until(lambda: not lock_held(out), "the lock to be released", 5.0)
     assert_next_build_works(posts, out, runs)  # and its temporary files are gone
 
 
