@@ -54,7 +54,6 @@ MEDIA_TYPE = "application/atom+xml"
 #: elements it builds (and ours, to match) carry no namespace in the lxml tree.
 _LINK = "link"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_FH_ARCHIVE = f"{{{HISTORY_NS}}}archive"
 
 #: How the serialized feed ends: the entries go in front of it.
 _CLOSING = b"</feed>"
@@ -94,11 +93,7 @@ class _FeedExtension:
         return namespaces
 
     def extend_atom(self, feed: etree._Element) -> etree._Element:
-        for rel, href in self.links:
-            etree.SubElement(feed, _LINK, href=href, rel=rel)
-        if self.archive:
-            etree.SubElement(feed, _FH_ARCHIVE)
-        xml_extensions.add_feed_elements(feed, self.site)
+        xml_extensions.add_head(feed, _LINK, self.links, self.archive, self.site)
         self.root = feed
         return feed
 

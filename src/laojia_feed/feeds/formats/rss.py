@@ -71,7 +71,6 @@ _DC_CREATOR = f"{{{_DC_NS}}}creator"
 _DC_LANGUAGE = f"{{{_DC_NS}}}language"
 _MEDIA_CONTENT = f"{{{_MEDIA_NS}}}content"
 _MEDIA_THUMBNAIL = f"{{{_MEDIA_NS}}}thumbnail"
-_FH_ARCHIVE = f"{{{HISTORY_NS}}}archive"
 
 #: How the serialized channel ends: the items go in front of it.
 _CLOSING = b"</channel></rss>"
@@ -116,11 +115,7 @@ class _ChannelExtension:
         last_build_date = channel.find("lastBuildDate")
         if last_build_date is not None and self.last_build_date:
             last_build_date.text = self.last_build_date
-        for rel, href in self.links:
-            etree.SubElement(channel, _ATOM_LINK, href=href, rel=rel)
-        if self.archive:
-            etree.SubElement(channel, _FH_ARCHIVE)
-        xml_extensions.add_feed_elements(channel, self.site)
+        xml_extensions.add_head(channel, _ATOM_LINK, self.links, self.archive, self.site)
         self.root = feed
         return feed
 

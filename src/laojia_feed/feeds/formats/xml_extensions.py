@@ -13,7 +13,7 @@ from typing import Any
 from lxml import etree
 
 from laojia_feed.feeds.formats import post_keys
-from laojia_feed.feeds.formats._common import feed_description, image_type
+from laojia_feed.feeds.formats._common import HISTORY_NS, feed_description, image_type
 from laojia_feed.model import FeedItem, Site
 
 #: Feedly's namespace (https://blog.feedly.com/10-ways-to-optimize-your-feed-for-feedly/).
@@ -25,6 +25,27 @@ ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 def feed_namespaces(site: Site) -> dict[str, str]:
     """The prefixes :func:`add_feed_elements` needs declared on the root element."""
     return {"webfeeds": WEBFEEDS_NS} if site.webfeeds is not None else {}
+
+
+#: RFC 5005's mark of an archive document.
+_FH_ARCHIVE = f"{{{HISTORY_NS}}}archive"
+
+
+def add_head(
+    parent: etree._Element,
+    link_tag: str,
+    links: tuple[tuple[str, str], ...],
+    archive: bool,
+    site: Site,
+) -> None:
+    """What the RSS channel and the Atom feed both get at the end of their head: the links
+    feedgen omits or refuses (``(rel, href)``, as ``link_tag`` elements), ``<fh:archive/>``
+    on an archive document, and the site's extension elements."""
+    for rel, href in links:
+        etree.SubElement(parent, link_tag, href=href, rel=rel)
+    if archive:
+        etree.SubElement(parent, _FH_ARCHIVE)
+    add_feed_elements(parent, site)
 
 
 def add_feed_elements(parent: etree._Element, site: Site) -> None:
