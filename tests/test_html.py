@@ -410,7 +410,7 @@ def test_item_budget_replaces_content_with_the_summary() -> None:
     assert rendered.summary in root.text_content()
     (note,) = rendered.notes
     assert note == (
-        "content is 1171.9 KiB, over the item budget of 512 KiB; the feed carries the summary"
+        "content is 1.1 MiB, over the item budget of 512 KiB; the feed carries the summary"
     )
 
 

@@ -38,3 +38,12 @@ def size_text(size: int) -> str:
         if size >= unit:
             return f"{size // unit} {name}" if size % unit == 0 else f"{size / unit:.1f} {name}"
     return f"{size} bytes"
+
+
+def sizes_apart(size: int, limit: int) -> tuple[str, str]:
+    """``size`` and the ``limit`` it exceeds for a message, in exact bytes when rounding
+    would show them equal (``2048 bytes`` over ``2047 bytes``, not ``2 KiB`` over ``2.0 KiB``)."""
+    shown, most = size_text(size).split(), size_text(limit).split()
+    if shown[1:] == most[1:] and float(shown[0]) == float(most[0]):
+        return f"{size} bytes", f"{limit} bytes"
+    return size_text(size), size_text(limit)

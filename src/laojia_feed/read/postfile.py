@@ -15,7 +15,7 @@ from pathlib import Path
 
 from laojia_feed import fileflags
 from laojia_feed.model import FieldError
-from laojia_feed.wording import size_text
+from laojia_feed.wording import sizes_apart
 
 _MIB = 1024 * 1024
 _KIB = 1024
@@ -205,7 +205,5 @@ def strerror(exc: OSError) -> str:
 
 def _too_big(size: int, limit: int) -> str:
     """``file is 20 MiB, over the 16 MiB limit``; exact bytes when rounding hides the excess."""
-    shown, most = size_text(size).split(), size_text(limit).split()
-    if shown[1:] == most[1:] and float(shown[0]) == float(most[0]):
-        shown, most = [str(size), "bytes"], [str(limit), "bytes"]
-    return f"file is {' '.join(shown)}, over the {' '.join(most)} limit"
+    shown, most = sizes_apart(size, limit)
+    return f"file is {shown}, over the {most} limit"

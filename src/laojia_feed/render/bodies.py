@@ -13,7 +13,6 @@ HTML) into content, excerpt and summary, and keeps the item within the site's by
 from __future__ import annotations
 
 import html as html_lib
-import math
 import re
 from collections.abc import Iterable
 from pathlib import PurePosixPath
@@ -28,6 +27,7 @@ from laojia_feed.render.stable import stable
 from laojia_feed.render.summary import content_summary, html_to_text, summarize
 from laojia_feed.render.tagging import TagPlan, expand_body
 from laojia_feed.urls import join_url
+from laojia_feed.wording import sizes_apart
 from laojia_feed.xmlchars import one_line, strip_forbidden
 
 __all__ = ["MORE_MARKER", "read_more_text", "render", "sanitize"]
@@ -80,11 +80,6 @@ def _sanitize(
 def _lines_as_paragraphs(text: str) -> str:
     """Each line of plain text as an escaped paragraph."""
     return "".join(_paragraph(line) for line in text.splitlines() if line.strip())
-
-
-def _kib(size: int) -> str:
-    """A byte count in KiB, rounded up to a tenth: ``512``, ``600.5``."""
-    return f"{math.ceil(size * 10 / 1024) / 10:.1f}".removesuffix(".0")
 
 
 def _paragraph(text: str) -> str:
@@ -157,8 +152,9 @@ def render(article: Article, site: Site, tags: TagPlan | None = None) -> Rendere
         candidates = (short, _paragraph(summary), _paragraph(summarize(summary, room)))
         content_html = _within_budget(candidates, tail, site.item_budget) + tail
         notes += (
-            f"content is {_kib(size)} KiB, over the item budget of {_kib(site.item_budget)} "
-            "KiB; the feed carries the summary",
+            "content is {}, over the item budget of {}; the feed carries the summary".format(
+                *sizes_apart(size, site.item_budget)
+            ),
         )
     if expanded is None:
         return Rendered(content_html=content_html, summary=summary, notes=notes)
